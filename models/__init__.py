@@ -1,0 +1,1 @@
+"""Data model (plain dataclasses) and the warehouse schema (``schema.sql``)."""

@@ -1,0 +1,1 @@
+"""The deliberation pipeline: parse -> segment -> extract -> normalize -> load."""
