@@ -15,7 +15,7 @@ from rich.console import Console
 
 from pipeline.errors import IngestError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="French deliberations (PDF/text) to a DuckDB warehouse.")
 err = Console(stderr=True)
 DEFAULT_DB = Path("data/curated/warehouse.duckdb")
@@ -69,6 +69,112 @@ def extract(
             sys.stdout.write(f"{p}: {len(acts)} act(s), {len(rec['amounts'])} amount(s), "
                              f"{len(rec['parties'])} part(y|ies)\n")
     raise typer.Exit(status)
+
+
+def _connect(db: Path, read_only: bool = False, wait: float = 0.0):
+    from models.warehouse import WarehouseLocked, connect
+
+    try:
+        return connect(db, read_only=read_only, wait=wait)
+    except (WarehouseLocked, FileNotFoundError) as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the sources manifest)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="the DuckDB warehouse file"),
+    manifest: Path = typer.Option(DEFAULT_MANIFEST, help="sources manifest (département of each folder)"),
+    workers: int = typer.Option(1, min=1, help="worker processes for parse + extract"),
+    wait: float = typer.Option(0.0, help="seconds to wait for another ingest's lock"),
+    retry_failed: bool = typer.Option(False, help="process again files that failed before"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+):
+    """Load files or folders into the warehouse. Exit 0: all loaded; 2: some recorded as errors."""
+    from pipeline.ingest import collect, collect_sources
+    from pipeline.sources import ManifestError, load_manifest
+    from pipeline.summary import print_report, progress_bar
+
+    try:
+        sources = load_manifest(manifest) if (manifest.exists() or not paths) else []
+    except ManifestError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1)
+    if paths:
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            err.print(f"[red]error:[/] no such file or folder: {', '.join(map(str, missing))}")
+            raise typer.Exit(1)
+        items = collect(paths, sources)
+    else:
+        items = collect_sources(sources)
+    con = _connect(db, wait=wait)
+    try:
+        from pipeline.ingest import ingest as run_ingest
+
+        with progress_bar(len(items), disable=quiet) as advance:
+            rep = run_ingest(con, items, trigger="cli", workers=workers, retry_failed=retry_failed,
+                             on_progress=advance)
+        print_report(con, rep, err if quiet else Console())
+    finally:
+        con.close()
+    raise typer.Exit(2 if rep.failed else 0)
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run (read-only)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+):
+    """Run SQL on the warehouse (read-only) and print the result."""
+    import duckdb
+
+    from pipeline.summary import print_frame
+
+    con = _connect(db, read_only=True)
+    try:
+        df = con.execute(sql).df()
+    except duckdb.Error as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1)
+    finally:
+        con.close()
+    print_frame(df, fmt)
+
+
+@app.command()
+def summary(db: Path = typer.Option(DEFAULT_DB, "--db")):
+    """Counts of documents, acts, facts per family and errors."""
+    from pipeline.summary import print_counts
+
+    con = _connect(db, read_only=True)
+    try:
+        print_counts(con, Console())
+    finally:
+        con.close()
+
+
+@app.command()
+def run(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    manifest: Path = typer.Option(DEFAULT_MANIFEST, help="sources manifest"),
+    fetch: bool = typer.Option(True, help="download what is new from web sources first"),
+):
+    """Run the ingestion flow (Prefect) over every source of the manifest, then print the counts."""
+    from flows.ingest_flow import run as run_flow
+    from pipeline.summary import print_counts
+
+    ok, summary = run_flow(manifest, db, fetch)
+    console = Console()
+    console.print("flow run: " + ", ".join(f"{v} {k}" for k, v in summary.items() if k != "run_id"))
+    con = _connect(db, read_only=True)
+    try:
+        print_counts(con, console)
+    finally:
+        con.close()
+    raise typer.Exit(0 if ok else 2)
 
 
 def main():  # pragma: no cover

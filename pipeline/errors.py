@@ -21,6 +21,7 @@ class ErrorCode(str, Enum):
     E010_LOAD_FAILED = "E010"
     E011_UNREADABLE = "E011"
     E012_FETCH_FAILED = "E012"
+    E013_SAME_AS_FAILED = "E013"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -36,6 +37,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E010_LOAD_FAILED: "Loading into the warehouse failed; the document was rolled back.",
     ErrorCode.E011_UNREADABLE: "The file cannot be read.",
     ErrorCode.E012_FETCH_FAILED: "The file could not be downloaded.",
+    ErrorCode.E013_SAME_AS_FAILED: "The same bytes as another file of the batch, which failed.",
 }
 
 

@@ -48,6 +48,8 @@ def to_contract(doc: ParsedDocument, acts: list[ActSegment], results: dict[str, 
                 item.setdefault("act", act_index(acts, span[0]))
                 item.setdefault("section", section_at(acts, span[0]))
         record[f] = items
+    if not record["acts"]:  # no metadata found: still one row per segmented act
+        record["acts"] = [{"span": [a.start, a.end]} for a in acts]
     for a in record["acts"]:
         for k in ACT_KEYS:
             a.setdefault(k, None)
