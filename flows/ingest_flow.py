@@ -17,7 +17,10 @@ from prefect.states import Completed, Failed
 
 from models.document import SourceHint
 from models.warehouse import connect
-from pipeline.ingest import IngestReport, Item, finish_run, ingest_one, is_transient, start_run
+from pipeline.errors import ErrorCode
+from pipeline.fetch import fetch_source
+from pipeline.ingest import IngestReport, finish_run, ingest_one, is_transient, make_item, start_run
+from pipeline.load import record_error
 from pipeline.sources import Source, load_manifest
 
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -40,8 +43,23 @@ def ingest_document(db: str, run_id: str, path: str, source_name: str | None = N
     con = _CONNECTIONS[db]
     rep = _REPORTS[run_id]
     src = _SOURCES.get(source_name)
-    item = Item(path, src.hint() if src else SourceHint())
+    item = make_item(path, src.hint() if src else SourceHint())
     return ingest_one(con, rep, item)
+
+
+@task(retries=1, retry_delay_seconds=5, cache_policy=NONE, persist_result=False)
+def fetch_new_documents(db: str, run_id: str, source_name: str) -> dict[str, int]:
+    """Download what is new from a web source; failures are recorded, the rest goes on."""
+    con, rep = _CONNECTIONS[db], _REPORTS[run_id]
+    outcomes: dict[str, int] = {}
+    for r in fetch_source(_SOURCES[source_name]):
+        outcomes[r.status] = outcomes.get(r.status, 0) + 1
+        if r.status == "failed":
+            record_error(con, run_id, r.url, None, "fetch", ErrorCode.E012_FETCH_FAILED.value,
+                         f"E012: {r.url}: {r.error}")
+            rep.failed += 1
+            rep.errors.append((r.url, "fetch", ErrorCode.E012_FETCH_FAILED.value, r.error or ""))
+    return outcomes
 
 
 _SOURCES: dict[str | None, Source] = {}
@@ -51,9 +69,7 @@ _SOURCES: dict[str | None, Source] = {}
 def ingest_departement(db: str, run_id: str, source_name: str, fetch: bool = True) -> dict[str, int]:
     src = _SOURCES[source_name]
     if fetch and (src.index_url or src.urls):
-        from flows.fetch import fetch_source
-
-        fetch_source(src)
+        fetch_new_documents(db, run_id, source_name)
     outcomes: dict[str, int] = {}
     for f in src.files():
         out = ingest_document(db, run_id, str(f), source_name)

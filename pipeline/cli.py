@@ -177,5 +177,24 @@ def run(
     raise typer.Exit(0 if ok else 2)
 
 
+@app.command()
+def serve(
+    cron: str = typer.Option("0 2 * * *", help="cron schedule of the nightly run"),
+    timezone: str = typer.Option("Europe/Paris", help="time zone of the schedule"),
+    name: str = typer.Option("nightly", help="deployment name"),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    manifest: Path = typer.Option(DEFAULT_MANIFEST, help="sources manifest"),
+):
+    """Serve the ingestion flow as a scheduled deployment (needs a Prefect server: see README)."""
+    from flows.deploy import serve_nightly
+
+    try:
+        serve_nightly(name=name, cron=cron, timezone=timezone, db=str(db.resolve()),
+                      manifest=str(manifest.resolve()))
+    except RuntimeError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1)
+
+
 def main():  # pragma: no cover
     app()

@@ -57,6 +57,14 @@ class IngestReport:
         return self.new + self.changed + self.skipped + self.duplicate + self.failed
 
 
+def make_item(path: str | Path, hint: SourceHint | None = None) -> Item:
+    """An item with its manifest hint and, for a downloaded file, its URL and fetch date."""
+    from pipeline.fetch import url_for
+
+    url, fetched_at = url_for(path)
+    return Item(str(path), hint or SourceHint(), url, fetched_at)
+
+
 def collect(paths: Iterable[str | Path], sources: list[Source] | None = None) -> list[Item]:
     """Files under the given paths (folders are walked), each with its manifest hint."""
     items: list[Item] = []
@@ -64,12 +72,12 @@ def collect(paths: Iterable[str | Path], sources: list[Source] | None = None) ->
         p = Path(p)
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES) if p.is_dir() else [p]
         for f in files:
-            items.append(Item(str(f), hint_for(f, sources or [])))
+            items.append(make_item(f, hint_for(f, sources or [])))
     return items
 
 
 def collect_sources(sources: list[Source]) -> list[Item]:
-    return [Item(str(f), s.hint()) for s in sources for f in s.files()]
+    return [make_item(f, s.hint()) for s in sources for f in s.files()]
 
 
 def _stat(path: str) -> tuple[float, int] | None:

@@ -98,7 +98,7 @@ def load_document(con: duckdb.DuckDBPyConnection, p: Processed, path: str, run_i
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.sha256, path.rsplit("/", 1)[-1], doc.media_type, doc.n_pages, doc.text_source, doc.encoding,
              dep.get("code"), dep.get("name"), dep.get("evidence"), iss.get("name"), iss.get("kind"),
-             hint.source_name, hint.url, fetched_at, len(doc.text), doc.text, now(), run_id])
+             hint.source_name, hint.url, _ts(fetched_at), len(doc.text), doc.text, now(), run_id])
         _insert_path(con, path, doc.sha256, file_stat)
         acts, sections = _act_rows(p)
         _insert(con, "acts", ACT_COLUMNS, acts)
@@ -116,6 +116,12 @@ def load_document(con: duckdb.DuckDBPyConnection, p: Processed, path: str, run_i
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _ts(v: Any) -> datetime | None:
+    if isinstance(v, str):
+        return datetime.fromisoformat(v).astimezone(timezone.utc).replace(tzinfo=None)
+    return v
 
 
 def _value(v: Any) -> Any:
