@@ -140,7 +140,7 @@ def _cell_value(cell: str) -> Decimal | None:
 def table_amounts(ctx: Context) -> list[dict[str, Any]]:
     """Money cells of every table, located in the text, with the role of their column."""
     out = []
-    for table in ctx.doc.tables:
+    for table in budget.all_tables(ctx):
         loc = budget.CellLocator(ctx, table)
         for header, row in budget.column_headers(table):
             label = row[0] if row else ""

@@ -34,6 +34,10 @@ MONEY_HEADER = re.compile("|".join(_RULES["money_header"]), re.I)
 MONEY_CELL = re.compile(_RULES["money_cell"], re.I)
 MONEY_CELL_BARE = re.compile(_RULES["money_cell_without_currency"])
 CURRENCY = re.compile(r"€|\beuros?\b|\bEUR\b", re.I)
+TEXT_HEADER_START = re.compile(_RULES["text_header_start"], re.I)
+TEXT_MONEY_COLUMNS = [(f, re.compile(p, re.I)) for f, p in _RULES["text_money_columns"]]
+TEXT_CODE, TEXT_IMPUTATION = _RULES["text_code_operation"], _RULES["text_imputation"]
+_TEXT_MONEY = r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*,\d{2}"  # printed budget money: 6 019 600,00
 NOMENCLATURES = ("M52", "M57")
 _NOMENCLATURE_MENTION = re.compile(r"\b(M52|M57)\b")
 
@@ -249,6 +253,47 @@ def _dedupe_tables(tables: list[Table]) -> list[Table]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _text_row_re(n_money: int) -> re.Pattern:
+    return re.compile(rf"(?P<code>{TEXT_CODE})?\s*(?P<imp>{TEXT_IMPUTATION})\s+(?P<lib>[^\d\s][\s\S]{{0,200}}?)\s+"
+                      rf"(?P<nums>{_TEXT_MONEY}(?:\s+{_TEXT_MONEY}){{{n_money - 1}}})(?![\d,])")
+
+
+def text_layout_tables(ctx: Context) -> list[Table]:
+    """Budget tables a PDF prints without rules, rebuilt from the text of the pages where no
+    budget table was found: the header words in reading order, then the rows
+    'code imputation libellé amount...' (the libellé may wrap over lines)."""
+    if ctx.doc.media_type != "application/pdf":
+        return []
+    done = {t.page for t in ctx.doc.tables if table_kind(t) == "budget"}
+    out: list[Table] = []
+    for m in TEXT_HEADER_START.finditer(ctx.text):
+        page = ctx.doc.page_at(m.start())
+        if page in done or (out and out[-1].span and m.start() < out[-1].span[1]):
+            continue
+        window = ctx.text[m.start():m.start() + 300]
+        cols = sorted((c.start(), c.end(), f) for f, p in TEXT_MONEY_COLUMNS for c in [p.search(window)] if c)
+        if not cols:
+            continue
+        pos = m.start() + max(e for _, e, _ in cols)
+        row_re = _text_row_re(len(cols))
+        rows, end = [], pos
+        while (r := row_re.search(ctx.text, pos, pos + 400)) and not ctx.text[pos:r.start()].strip():
+            rows.append([r.group("code") or "", r.group("imp"), " ".join(r.group("lib").split())]
+                        + re.findall(_TEXT_MONEY, r.group("nums")))
+            pos = end = r.end()
+        if rows:
+            header = ["Code Opération", "Imputation Budgétaire", "Libellé Opération"] + [
+                " ".join(window[s:e].split()) for s, e, _ in cols]
+            out.append(Table(page=page, header=header, rows=rows, span=(m.start(), end), source="pdf-text"))
+    return out
+
+
+def all_tables(ctx: Context) -> list[Table]:
+    """The parsed tables (duplicates dropped) and the budget tables rebuilt from PDF text."""
+    return _dedupe_tables(ctx.doc.tables) + text_layout_tables(ctx)
+
+
 def _table_span(ctx: Context, table: Table) -> list[int] | None:
     if table.span:
         return list(table.span)
@@ -263,7 +308,7 @@ def extract(ctx: Context) -> dict[str, Any]:
     prefer = nomenclature_preference(ctx)
     lines: list[dict[str, Any]] = []
     doc_tables: list[dict[str, Any]] = []
-    for table in _dedupe_tables(ctx.doc.tables):
+    for table in all_tables(ctx):
         kind = table_kind(table)
         if kind == "budget":
             lines.extend(_lines_of(table, prefer))

@@ -63,7 +63,7 @@ def test_other_tables_are_listed_not_budget(ctx):
     assert [t["kind"] for t in out["document_tables"]] == ["cost", "other"]
 
 
-def _budget_pdf(path):
+def _budget_pdf(path, ruled: bool = True):
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -72,8 +72,10 @@ def _budget_pdf(path):
     header = HEADER.split("\t")
     row = ROW.split("\t")
     table = Table([header, row])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("FONTSIZE", (0, 0), (-1, -1), 7)]))
+    style = [("FONTSIZE", (0, 0), (-1, -1), 7)]
+    if ruled:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    table.setStyle(TableStyle(style))
     styles = getSampleStyleSheet()
     SimpleDocTemplate(str(path), pagesize=landscape(A4)).build([
         Paragraph("La dépense sera imputée sur le budget départemental comme suit :", styles["Normal"]),
@@ -101,6 +103,26 @@ def test_ruled_table_from_pdf(tmp_path):
     assert set(cells) >= {"6019600.00", "809236.67", "198000.00", "611236.67"}
     for a in out["amounts"]:
         assert doc.text[a["span"][0]:a["span"][1]] == a["text"] and a["page"] == 1
+
+
+def test_borderless_table_from_pdf_text(tmp_path):
+    """No rules, so no table from pdfplumber: the budget line is rebuilt from the text layer."""
+    pytest.importorskip("reportlab")
+    from pipeline.extract import run_extractors
+    from pipeline.parse import parse_file
+    from pipeline.segment import segment
+
+    pdf = tmp_path / "borderless.pdf"
+    _budget_pdf(pdf, ruled=False)
+    doc = parse_file(pdf)
+    assert not any(t.source == "pdf" for t in doc.tables)
+    out = run_extractors(doc, segment(doc), only={"budget_lines", "amounts"})
+    [line] = out["budget_lines"]
+    assert (line["code_operation"], line["imputation"], line["libelle"]) == (
+        "C02-566A05", "6568/93566", "Indemnisation des organismes référents")
+    assert (line["ae"], line["disponible"], line["montant"], line["solde"]) == (
+        "6019600.00", "809236.67", "198000.00", "611236.67")
+    assert {"6019600.00", "611236.67"} <= {a["value"] for a in out["amounts"]}
 
 
 def test_seed_texts(shared_dir):
