@@ -1,9 +1,10 @@
 """Stage 2 — segment: split a document into acts, and each act into sections.
 
-A council's minutes hold many numbered deliberations, each an act. A département bundle is
-one act whose parts (the deliberation, its annexed convention or amendment, the president's
-report) are sections of it. Section and act headings are data (``ACT_HEADINGS``,
-``SECTION_HEADINGS``), not logic.
+A council's minutes hold many numbered deliberations, each an act: an act starts at its
+numbered heading ("DEL2025-76 : ...", "D2025-008- Objet : ...", "Délibération n° 2023-12 :")
+and runs to the next one. A département bundle is one act whose parts (the deliberation, its
+annexed convention or amendment, the president's report) are sections of it. Act and section
+headings are data (``ACT_HEADINGS``, ``SECTION_HEADINGS``), not logic.
 """
 from __future__ import annotations
 
@@ -11,15 +12,102 @@ import regex as re
 
 from models.document import ActSegment, ParsedDocument, Section
 
+# A numbered heading that opens one deliberation of a council's minutes. Group "number" is
+# the act number as printed. A document is cut into acts only when two or more are found.
+ACT_HEADINGS: list[str] = [
+    # EPCI style: "DEL2025-76 : Aides directes ...", "DEL 2025-85 : ..."
+    r"^[ \t]*(?:N°[ \t]*)?(?P<number>DEL[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[:\-–—]",
+    # commune style: "D2025-008- Objet : ...", "DCM 2024-12 - Objet : ..."
+    r"^[ \t]*(?P<number>[A-Z]{1,4}[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[-–—:]?[ \t]*Objet[ \t]*:",
+    # "Délibération n° 2023-12 : ...", "DELIBERATION N°12/2024 - ..."
+    r"^[ \t]*D[ée]lib[ée]ration[ \t]+n[°o][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*[:\-–—]",
+    r"^[ \t]*DELIBERATION[ \t]+N[°O][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*[:\-–—]",
+]
+_ACT_RES = [re.compile(p, re.M) for p in ACT_HEADINGS]
+
 # A heading that opens a new section of a département bundle, with its kind.
 SECTION_HEADINGS: list[tuple[str, str]] = [
     ("deliberation", r"^\W*D\s*[ÉE]\s*L\s*I\s*B\s*[ÉE]\s*R\s*A\s*T\s*I\s*O\s*N\b"),
     ("rapport", r"^\s*RAPPORT\s+N\s*°"),
     ("avenant", r"^\W*AVENANT\b"),
     ("convention", r"^\W*(?:Convention|CONVENTION)\b"),
-    ("annexe", r"^\s*Annexe\s+\d+\s*$"),
+    ("annexe", r"^\s*(?:Annexe|ANNEXE)\s+(?:\d+|[IVX]+)\s*$"),
 ]
 _SECTION_RES = [(kind, re.compile(p, re.M)) for kind, p in SECTION_HEADINGS]
+# Where a deliberation's recitals or decision begin: a convention/avenant heading between a
+# deliberation heading and this point is the deliberation's title ("AVENANT À LA CONVENTION
+# ..."), not an annexed document.
+DECISION_START = r"^\W*(?:Vu\b|VU\b|Considérant|DECIDE|DÉCIDE|Après\s+en\s+avoir\s+délibéré)"
+_DECISION_START = re.compile(DECISION_START, re.M)
+
+
+def act_headings(text: str) -> list[tuple[int, str]]:
+    """(offset, number as printed) of every numbered act heading, in document order."""
+    found: dict[int, str] = {}
+    for rx in _ACT_RES:
+        for m in rx.finditer(text):
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            found.setdefault(start, m.group("number"))
+    # an agenda listing the headings before the acts: keep the last heading of each number
+    last: dict[str, int] = {}
+    for pos, number in sorted(found.items()):
+        last[re.sub(r"\s+", "", number).upper()] = pos
+    return sorted((pos, found[pos]) for pos in last.values())
+
+
+def _drop_title_headings(text: str, heads: list[tuple[int, str]], end: int) -> list[tuple[int, str]]:
+    kept: list[tuple[int, str]] = []
+    in_head_until = -1
+    for pos, kind in heads:
+        if kind == "deliberation":
+            m = _DECISION_START.search(text, pos, end)
+            in_head_until = m.start() if m else -1
+        elif kind in ("convention", "avenant") and pos < in_head_until:
+            continue
+        kept.append((pos, kind))
+    return kept
+
+
+# Minutes without act numbers: the numbered items of the agenda ("Ordre du jour") are found
+# again, in order, as the headings of the deliberations ("1. Subventions associatives").
+AGENDA_HEADING = r"^[^\S\n]*Ordre\s+du\s+jour\b[^\n]*$"
+AGENDA_ITEM = r"^[^\S\n]*(?P<n>\d{1,2})[^\S\n]*[.)°-]?[^\S\n]+(?P<title>[^\W\d][^\n]*)$"
+_AGENDA_HEADING = re.compile(AGENDA_HEADING, re.M | re.I)
+_AGENDA_ITEM = re.compile(AGENDA_ITEM, re.M)
+
+
+def _words(s: str, n: int = 2) -> list[str]:
+    return re.findall(r"\w+", s.casefold())[:n]
+
+
+def agenda_headings(text: str) -> list[int]:
+    """Offsets of the deliberations announced by a numbered agenda, when at least two of
+    them are found again after it."""
+    m = _AGENDA_HEADING.search(text)
+    if not m:
+        return []
+    items: list[tuple[str, list[str]]] = []
+    pos = m.end()
+    for it in _AGENDA_ITEM.finditer(text, m.end()):
+        gap = text[pos:it.start()]
+        if items and gap.count("\n") > 3:
+            break  # the agenda list is over
+        if it.group("n") == str(len(items) + 1):
+            items.append((it.group("n"), _words(it.group("title"))))
+            pos = it.end()
+        elif items:
+            break
+    if len(items) < 2:
+        return []
+    found: list[int] = []
+    cursor = pos
+    for n, words in items:
+        for h in _AGENDA_ITEM.finditer(text, cursor):
+            if h.group("n") == n and _words(h.group("title")) == words:
+                found.append(h.start() + len(h.group(0)) - len(h.group(0).lstrip()))
+                cursor = h.end()
+                break
+    return found if len(found) >= 2 else []
 
 
 def find_sections(text: str, start: int, end: int) -> list[Section]:
@@ -28,6 +116,7 @@ def find_sections(text: str, start: int, end: int) -> list[Section]:
         for m in rx.finditer(text, start, end):
             heads.append((m.start(), kind))
     heads.sort()
+    heads = _drop_title_headings(text, heads, end)
     # keep the first heading of a run of the same kind
     kept: list[tuple[int, str]] = []
     for pos, kind in heads:
@@ -45,6 +134,18 @@ def find_sections(text: str, start: int, end: int) -> list[Section]:
 
 
 def segment(doc: ParsedDocument) -> list[ActSegment]:
-    """Acts of the document with their sections (one act when no act boundary is found)."""
+    """Acts of the document with their sections (one act when no act boundary is found).
+
+    With several numbered headings, each act runs from its heading to the next; the preamble
+    before the first heading (attendance, meeting date) is shared and belongs to no act."""
     text = doc.text
-    return [ActSegment(start=0, end=len(text), sections=find_sections(text, 0, len(text)))]
+    heads = act_headings(text)
+    if len(heads) < 2:
+        heads = [(pos, "") for pos in agenda_headings(text)]
+    if len(heads) < 2:
+        return [ActSegment(start=0, end=len(text), sections=find_sections(text, 0, len(text)))]
+    acts = []
+    for i, (pos, _number) in enumerate(heads):
+        stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        acts.append(ActSegment(start=pos, end=stop, sections=[Section(kind="deliberation", start=pos, end=stop)]))
+    return acts
