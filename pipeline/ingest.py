@@ -101,6 +101,9 @@ def _work(item: Item) -> tuple[Item, Processed | None, tuple[str, str, str] | No
 
 
 def start_run(con: duckdb.DuckDBPyConnection, trigger: str) -> str:
+    """A new ``ingestion_runs`` row. Runs left 'running' were killed: this process holds the
+    write lock, so no other run can be alive. They are marked 'crashed'."""
+    con.execute("UPDATE ingestion_runs SET status = 'crashed' WHERE status = 'running'")
     run_id = uuid.uuid4().hex[:12]
     con.execute("INSERT INTO ingestion_runs (run_id, started_at, trigger, status) VALUES (?, ?, ?, 'running')",
                 [run_id, now(), trigger])

@@ -2,14 +2,19 @@
 
 * ``.txt``: UTF-8, else cp1252; tab- or pipe-separated blocks become tables.
 * ``.pdf``: pypdfium2 reads the text layer (fast); pdfplumber's layout analysis runs only on
-  pages that carry vector paths (ruled tables), to recover their cells.
+  pages that carry vector paths (ruled tables), to recover their cells. A PDF without a
+  text layer (scanned) goes through ocrmypdf when it is installed, else is an E005 error.
 Offsets in every later stage refer to ``ParsedDocument.text``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from models.document import Page, ParsedDocument, Table
@@ -21,6 +26,23 @@ PAGE_SEPARATOR = "\n\n"
 MIN_PATHS_FOR_TABLES = 4  # a page with fewer vector paths has no ruled table
 MAX_BYTES = 200 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+# Language check: the share of French function words among the words of the text.
+FRENCH_FUNCTION_WORDS = frozenset(
+    "de la le les des du et à au aux en un une pour par sur dans est que qui ne pas ce cette son sa ses "
+    "il elle ils nous vous leur avec été être a".split())
+MIN_WORDS_FOR_LANGUAGE = 80
+MIN_FRENCH_SHARE = 0.04
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_french(text: str) -> bool:
+    words = _WORD.findall(text[:200_000].lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return True  # too short to tell: let it through
+    share = sum(w in FRENCH_FUNCTION_WORDS for w in words) / len(words)
+    return share >= MIN_FRENCH_SHARE
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -42,10 +64,14 @@ def parse_file(path: str | Path, data: bytes | None = None) -> ParsedDocument:
     digest = sha256_bytes(data)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return parse_pdf(path, data, digest)
-    if suffix in (".txt", ".text"):
-        return parse_text(path, data, digest)
-    raise IngestError(ErrorCode.E002_UNSUPPORTED_TYPE, suffix or "no extension")
+        doc = parse_pdf(path, data, digest)
+    elif suffix in (".txt", ".text"):
+        doc = parse_text(path, data, digest)
+    else:
+        raise IngestError(ErrorCode.E002_UNSUPPORTED_TYPE, suffix or "no extension")
+    if not looks_french(doc.text):
+        raise IngestError(ErrorCode.E007_NOT_FRENCH, "too few French words")
+    return doc
 
 
 # ----------------------------------------------------------------------------- text
@@ -114,15 +140,38 @@ def text_tables(text: str) -> list[Table]:
 
 # ----------------------------------------------------------------------------- pdf
 def parse_pdf(path: Path, data: bytes, digest: str) -> ParsedDocument:
+    if data.lstrip()[:1024].find(b"%PDF") < 0:
+        raise IngestError(ErrorCode.E003_CORRUPT_PDF, "no %PDF header (HTML or other content?)")
+    text, pages, table_pages = pdf_text(data)
+    source = "pdf-text-layer"
+    if not text.strip():
+        if not ocr_available():
+            raise IngestError(ErrorCode.E005_NO_TEXT_LAYER,
+                              f"{len(pages)} page(s) without text; install ocrmypdf and tesseract-ocr-fra to OCR them")
+        data = ocr_pdf(data)
+        text, pages, table_pages = pdf_text(data)
+        source = "ocr"
+        if not text.strip():
+            raise IngestError(ErrorCode.E005_NO_TEXT_LAYER, "OCR found no text")
+    tables = pdf_tables(data, table_pages) if table_pages else []
+    return ParsedDocument(
+        path=str(path), sha256=digest, media_type="application/pdf", text=text,
+        pages=pages, tables=tables, n_pages=len(pages), text_source=source,
+    )
+
+
+def pdf_text(data: bytes) -> tuple[str, list[Page], list[int]]:
+    """The text layer through pypdfium2: (text, page map, indexes of pages with vector paths)."""
     import pypdfium2 as pdfium
 
-    if not data.lstrip()[:1024].find(b"%PDF") >= 0:
-        raise IngestError(ErrorCode.E003_CORRUPT_PDF, "no %PDF header (HTML or other content?)")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise IngestError(ErrorCode.E004_ENCRYPTED_PDF, str(e)) from e
+        # PDFium's error code is process-global state: judge from the bytes, not its message
+        if b"/Encrypt" in data:
+            raise IngestError(ErrorCode.E004_ENCRYPTED_PDF, "a password is needed to open it") from e
+        if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+            raise IngestError(ErrorCode.E001_EMPTY, "the PDF has no pages") from e
         raise IngestError(ErrorCode.E003_CORRUPT_PDF, str(e)) from e
     try:
         n = len(pdf)
@@ -150,14 +199,31 @@ def parse_pdf(path: Path, data: bytes, digest: str) -> ParsedDocument:
             pos += len(t)
     finally:
         pdf.close()
-    text = "".join(parts)
-    if not text.strip():
-        raise IngestError(ErrorCode.E005_NO_TEXT_LAYER, f"{n} page(s) without text")
-    tables = pdf_tables(data, table_pages) if table_pages else []
-    return ParsedDocument(
-        path=str(path), sha256=digest, media_type="application/pdf", text=text,
-        pages=pages, tables=tables, n_pages=n, text_source="pdf-text-layer",
-    )
+    return "".join(parts), pages, table_pages
+
+
+@functools.lru_cache(maxsize=1)
+def ocr_available() -> bool:
+    """ocrmypdf and Tesseract's French data are installed (Debian: ocrmypdf tesseract-ocr-fra)."""
+    if not (shutil.which("ocrmypdf") and shutil.which("tesseract")):
+        return False
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+    return "fra" in langs.stdout.split()
+
+
+def ocr_pdf(data: bytes, timeout: float = 600) -> bytes:
+    """A copy of the PDF with a text layer added by ocrmypdf (French)."""
+    with tempfile.TemporaryDirectory(prefix="delib-ocr-") as d:
+        src, out = Path(d) / "in.pdf", Path(d) / "out.pdf"
+        src.write_bytes(data)
+        try:
+            r = subprocess.run(["ocrmypdf", "-l", "fra", "--force-ocr", "--quiet", "--output-type", "pdf",
+                                str(src), str(out)], capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            raise IngestError(ErrorCode.E005_NO_TEXT_LAYER, f"OCR timed out after {timeout:.0f} s") from e
+        if r.returncode != 0 or not out.exists():
+            raise IngestError(ErrorCode.E005_NO_TEXT_LAYER, f"OCR failed: {r.stderr.strip()[-300:]}")
+        return out.read_bytes()
 
 
 def _cell(c) -> str:
