@@ -146,8 +146,8 @@ def attendance(text: str) -> dict[str, int] | None:
                 if block_lines:
                     break
                 continue
-            if re.fullmatch(r"[ \t]*[\w ]{1,30}\s*:\s*", line) and not block_lines:
-                continue  # a sub-label such as "Titulaires :"
+            if line.rstrip().endswith(":") and not block_lines:
+                continue  # a sub-label ("Titulaires :") or the end of a label on two lines
             if not name_line(line):
                 break
             block_lines.append(line)

@@ -32,11 +32,11 @@ HEADER = r"\b(?:departement|conseil departemental|conseil general)\s+(?:du|des|d
 MENTION = r"(?<!Pays\s)(?<!Val\s)\b(?:du|des|de\s+la|de\s+l['’]|de|d['’]|en)\s*(?P<name>{names})\b"
 ACTES_ID = r"\b(?P<dep>\d{2}[\dAB])-\d{9}-\d{8}-[\w.-]+-(?:DE|AR|AI|CC|BF|AU)\b"
 # "60350 Pierrefonds", "BP 12 - 62018 ARRAS Cedex": a postal code before a capitalized town
-POSTAL_CODE = r"\b(?P<cp>(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2})\s+(?=[A-ZÀ-Ý][\w'’-]+)"
+POSTAL_CODE = r"(?<![Nn]°\s?)(?<![Nn]°)(?<!\b(?:[Bb]udget|BUDGET|[Aa]nnexe|[Cc]ompte|[Aa]rticle)\s)\b(?P<cp>(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2})\s+(?=[A-ZÀ-Ý][\w'’-]+)"
 # issuer: kind and how its name is printed
 ISSUERS: list[tuple[str, str]] = [
-    ("epci", r"\b(?:Communaut[ée]\s+(?:de\s+communes|d['’]agglom[ée]ration|urbaine)|M[ée]tropole|"
-             r"Syndicat\s+(?:mixte|intercommunal))\b(?:\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*|\s+)"
+    ("epci", r"\b(?:Communaut[ée]\s+(?i:de\s+communes|d['’]agglom[ée]ration|urbaine)|M[ée]tropole|"
+             r"Syndicat\s+(?i:mixte|intercommunal))\b(?:\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*|\s+)"
              r"[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:de|du|des|la|le|l['’]|et|d['’])\s*)?[A-ZÀ-Ý][\w'’-]*){0,5}"),
     ("commune", r"\b(?:Ville|Commune|Mairie)\s+(?:de\s+|d['’])\s*[A-ZÀ-Ý][\w'’-]*(?:[ -](?:(?:sur|sous|en|lès|les|le|la|de|du|des|d['’])[ -])?[A-ZÀ-Ý][\w'’-]*){0,4}"),
     ("region", r"\bR[ée]gion\s+[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*){0,3}"),
@@ -105,17 +105,17 @@ def from_text(text: str) -> dict[str, str] | None:
 
 
 def inferred(text: str) -> dict[str, str] | None:
-    codes = Counter()
+    """The département most often pointed at by the text's postal codes and by the
+    départements it names ("de l'Oise")."""
+    votes: Counter = Counter()
     for m in re.finditer(POSTAL_CODE, text):
         cp = m.group("cp")
-        codes[cp[:3] if cp.startswith("97") else cp[:2]] += 1
-    codes.pop("20", None)  # Corsica: 2A or 2B cannot be told from the postal code
-    if codes:
-        return _dep(codes.most_common(1)[0][0], "inferred")
+        votes[cp[:3] if cp.startswith("97") else cp[:2]] += 1
+    votes.pop("20", None)  # Corsica: 2A or 2B cannot be told from the postal code
     _header, mention = _patterns()
-    named = Counter(_by_folded_name()[fold(m.group("name"))] for m in mention.finditer(text))
-    if named:
-        return _dep(named.most_common(1)[0][0], "inferred")
+    votes.update(_by_folded_name()[fold(m.group("name"))] for m in mention.finditer(text))
+    if votes:
+        return _dep(votes.most_common(1)[0][0], "inferred")
     return None
 
 
