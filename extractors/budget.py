@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extractors.common import Context, money, parse_decimal
+from extractors.common import Context, money, parse_decimal, quote
 from models.document import Table
 
 PRODUCES = ("budget_lines", "document_tables")
@@ -217,8 +217,17 @@ def _amount(cell: str) -> str | None:
     return money(d) if isinstance(d, Decimal) else None
 
 
-def _lines_of(table: Table, prefer: tuple[str, ...]) -> list[dict[str, Any]]:
+def _row_quote(loc: CellLocator, row: list[str]) -> dict[str, Any]:
+    """The row's verbatim text and span, from its first to its last cell found in the text."""
+    hits = [h for h in (loc.find(c) for c in row if c.strip()) if h]
+    if not hits:
+        return {}
+    return quote(loc.text, min(h[0] for h in hits), max(h[1] for h in hits))
+
+
+def _lines_of(ctx: Context, table: Table, prefer: tuple[str, ...]) -> list[dict[str, Any]]:
     lines = []
+    loc = CellLocator(ctx, table)
     header = table.header
     fields = header_fields(header)
     for row in table.rows:
@@ -239,6 +248,7 @@ def _lines_of(table: Table, prefer: tuple[str, ...]) -> list[dict[str, Any]]:
             continue  # a total or an empty row
         rec["page"] = table.page
         rec.update(decompose(rec["imputation"], prefer))
+        rec.update(_row_quote(loc, row))
         lines.append(rec)
     return lines
 
@@ -311,7 +321,7 @@ def extract(ctx: Context) -> dict[str, Any]:
     for table in all_tables(ctx):
         kind = table_kind(table)
         if kind == "budget":
-            lines.extend(_lines_of(table, prefer))
+            lines.extend(_lines_of(ctx, table, prefer))
         doc_tables.append({"page": table.page, "header": list(table.header),
                            "rows": [list(r) for r in table.rows], "kind": kind,
                            "span": _table_span(ctx, table)})

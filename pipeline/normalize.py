@@ -44,10 +44,13 @@ def to_contract(doc: ParsedDocument, acts: list[ActSegment], results: dict[str, 
         for item in items:
             span = item.get("span")
             if f != "acts" and span:
-                item.setdefault("page", doc.page_at(span[0]))
+                if item.get("page") is None:
+                    item["page"] = doc.page_at(span[0])
                 item.setdefault("act", act_index(acts, span[0]))
                 item.setdefault("section", section_at(acts, span[0]))
         record[f] = items
+    # added to the contract: every table of the document (budget, cost, other) with its rows
+    record["document_tables"] = list(results.get("document_tables") or [])
     if not record["acts"]:  # no metadata found: still one row per segmented act
         record["acts"] = [{"span": [a.start, a.end]} for a in acts]
     for a in record["acts"]:

@@ -75,12 +75,13 @@ def hint_for(path: str | Path, sources: list[Source]) -> SourceHint:
 
 
 def hint_for_name(path: str | Path, sources: list[Source]) -> SourceHint:
-    """Like ``hint_for``, and for a file outside the sources, a source file of the same name."""
+    """Like ``hint_for``, and for a file outside the sources, a source file of the same name
+    (or the same stem: a PDF rendition of a text in the sources is the same document)."""
     hint = hint_for(path, sources)
     if hint.departement_code:
         return hint
-    name = Path(path).name
+    stem = Path(path).stem
     for s in sources:
-        if any(f.name == name for f in s.files()):
+        if any(f.stem == stem for f in s.files()):
             return s.hint()
     return hint
