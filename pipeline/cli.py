@@ -33,6 +33,18 @@ def _hint(path: Path, manifest: Path):
     return hint_for_name(path, sources)
 
 
+# characters str.splitlines() treats as line breaks although JSON leaves them raw
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def json_line(obj) -> str:
+    """One JSON object on one line, whatever line splitter reads it."""
+    s = json.dumps(obj, ensure_ascii=False)
+    for ch, esc in _LINE_BREAKERS.items():
+        s = s.replace(ch, esc)
+    return s + "\n"
+
+
 @app.command()
 def text(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="a .pdf or .txt file")):
     """Print the document text that all character spans refer to (account numbers masked)."""
@@ -63,7 +75,7 @@ def extract(
             status = 2
             continue
         if as_json:
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(rec))
         else:
             acts = rec["acts"]
             sys.stdout.write(f"{p}: {len(acts)} act(s), {len(rec['amounts'])} amount(s), "
