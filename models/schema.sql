@@ -110,6 +110,23 @@ CREATE TABLE IF NOT EXISTS "references" (
     PRIMARY KEY (doc_id, idx)
 );
 
+-- one row per convention or amendment (pipeline/conventions.py): the compared figures and the
+-- quotes that support them
+CREATE TABLE IF NOT EXISTS conventions (
+    doc_id VARCHAR NOT NULL, act_idx INTEGER NOT NULL, idx INTEGER NOT NULL,
+    kind VARCHAR, section_start INTEGER, section_end INTEGER, partners VARCHAR,
+    amount_total DECIMAL(18, 2), amount_per_year DECIMAL(18, 2),
+    months INTEGER, start_date DATE, end_date DATE,
+    funded_etp DECIMAL(12, 2), funded_posts DECIMAL(12, 2), cost_per_etp_year DECIMAL(18, 2),
+    imputation VARCHAR, nomenclature VARCHAR, nature_code VARCHAR, nature_label VARCHAR,
+    fonction_code VARCHAR, fonction_label VARCHAR,
+    amount_quote VARCHAR, amount_page INTEGER, amount_span_start INTEGER, amount_span_end INTEGER,
+    annual_quote VARCHAR, annual_page INTEGER, annual_span_start INTEGER, annual_span_end INTEGER,
+    duration_quote VARCHAR, duration_page INTEGER, duration_span_start INTEGER, duration_span_end INTEGER,
+    staff_quote VARCHAR, staff_page INTEGER, staff_span_start INTEGER, staff_span_end INTEGER,
+    PRIMARY KEY (doc_id, act_idx, idx)
+);
+
 CREATE TABLE IF NOT EXISTS ingestion_runs (
     run_id VARCHAR PRIMARY KEY,
     started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 FACT_TABLES = ("acts", "sections", "parties", "amounts", "durations", "headcounts",
-               "bank_accounts", "budget_lines", "document_tables", '"references"')
+               "bank_accounts", "budget_lines", "document_tables", '"references"', "conventions")
 
 
 class WarehouseLocked(RuntimeError):

@@ -143,17 +143,19 @@ def query(
     """Run SQL on the warehouse (read-only) and print the result."""
     import duckdb
 
-    from pipeline.summary import print_frame
+    from pipeline.summary import print_rows
 
     con = _connect(db, read_only=True)
     try:
-        df = con.execute(sql).df()
+        cur = con.execute(sql)
+        columns = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
     except duckdb.Error as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(1)
     finally:
         con.close()
-    print_frame(df, fmt)
+    print_rows(columns, rows, fmt)
 
 
 @app.command()

@@ -112,6 +112,10 @@ def load_document(con: duckdb.DuckDBPyConnection, p: Processed, path: str, run_i
                   for i, t in enumerate(rec.get("document_tables") or [])]
         _insert(con, "document_tables", ["doc_id", "idx", "kind", "page", "header", "rows", "span_start",
                                          "span_end"], tables)
+        conv = rec.get("conventions") or []
+        if conv:
+            cols = list(conv[0])
+            _insert(con, "conventions", ["doc_id", *cols], [(doc.sha256, *[c.get(k) for k in cols]) for c in conv])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.document import ActSegment, ParsedDocument
+from pipeline.conventions import summarize
 
 CONTRACT = "deliberation-extract/1"
 LIST_FIELDS = ("acts", "parties", "amounts", "durations", "headcounts", "bank_accounts",
@@ -56,4 +57,6 @@ def to_contract(doc: ParsedDocument, acts: list[ActSegment], results: dict[str, 
     for a in record["acts"]:
         for k in ACT_KEYS:
             a.setdefault(k, None)
+    # added to the contract: one summary row per convention or amendment
+    record["conventions"] = summarize(record, acts)
     return record

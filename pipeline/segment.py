@@ -55,6 +55,17 @@ def act_headings(text: str) -> list[tuple[int, str]]:
     return sorted((pos, found[pos]) for pos in last.values())
 
 
+# The heading of an annexed convention or amendment is a short line ("AVENANT", "Convention
+# constitutive"); a longer line starting with those words is an act's title repeated (e.g. in
+# the president's report: "AVENANT À LA CONVENTION ENTRE LE DÉPARTEMENT ET ... RELATIVE ...").
+MAX_DOCUMENT_HEADING_CHARS = 80
+
+
+def _line_at(text: str, pos: int) -> str:
+    end = text.find("\n", pos + 1)
+    return text[pos:end if end >= 0 else len(text)].strip()
+
+
 def _drop_title_headings(text: str, heads: list[tuple[int, str]], end: int) -> list[tuple[int, str]]:
     kept: list[tuple[int, str]] = []
     in_head_until = -1
@@ -62,7 +73,8 @@ def _drop_title_headings(text: str, heads: list[tuple[int, str]], end: int) -> l
         if kind == "deliberation":
             m = _DECISION_START.search(text, pos, end)
             in_head_until = m.start() if m else -1
-        elif kind in ("convention", "avenant") and pos < in_head_until:
+        elif kind in ("convention", "avenant") and (
+                pos < in_head_until or len(_line_at(text, pos)) > MAX_DOCUMENT_HEADING_CHARS):
             continue
         kept.append((pos, kind))
     return kept

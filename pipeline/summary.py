@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import json
 import sys
 from typing import Callable, Iterator
 
@@ -48,15 +50,24 @@ def print_report(con: duckdb.DuckDBPyConnection, rep, console: Console) -> None:
         console.print(t)
 
 
-def print_frame(df, fmt: str = "table") -> None:
+def _plain(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    return str(v)  # Decimal, date, timestamp: as printed by DuckDB, never through float
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> None:
     if fmt == "csv":
-        sys.stdout.write(df.to_csv(index=False))
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([["" if v is None else _plain(v) for v in r] for r in rows])
     elif fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+        for r in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, map(_plain, r))), ensure_ascii=False) + "\n")
     else:
         t = Table(show_lines=False)
-        for c in df.columns:
+        for c in columns:
             t.add_column(str(c), overflow="fold")
-        for row in df.itertuples(index=False):
-            t.add_row(*["" if v is None else str(v) for v in row])
+        for r in rows:
+            t.add_row(*["" if v is None else str(v) for v in r])
         Console().print(t)

@@ -119,7 +119,7 @@ def test_seed_texts(shared_dir):
 
 
 def test_seed_in_data_raw(ctx):
-    from conftest import seed_files
+    from tests.conftest import seed_files
 
     path = next((p for p in seed_files() if p.name == "62_cp_2022-12-13_2022-553.txt"), None)
     if path is None:
