@@ -210,5 +210,43 @@ def serve(
         raise typer.Exit(1)
 
 
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", help="parquet | scdl-deliberations | scdl-subventions"),
+    out: Path = typer.Option(..., "--out", help="output folder"),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+):
+    """Export the warehouse: Parquet (one file per table) or the SCDL open-data CSV files."""
+    from pipeline.export import ExportError, export as run_export
+
+    con = _connect(db, read_only=True)
+    try:
+        report = run_export(con, fmt, out)
+    except ExportError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1)
+    finally:
+        con.close()
+    Console().print(report.summary())
+    raise typer.Exit(2 if report.rejected else 0)
+
+
+@app.command()
+def audit(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    paths: Optional[list[Path]] = typer.Option(None, "--path", help="more files or folders to scan"),
+):
+    """Scan the warehouse, stored text, exports, logs and the Prefect home for account numbers
+    that validate (IBAN or RIB). Exit 1 when one is found."""
+    from pipeline.audit import audit as run_audit
+
+    findings = run_audit(db, extra=paths or [])
+    for f in findings:
+        err.print(f"[red]LEAK[/] {f}")
+    if findings:
+        raise typer.Exit(1)
+    Console().print("no account number found")
+
+
 def main():  # pragma: no cover
     app()
