@@ -66,6 +66,11 @@ PUBLICATION_PATTERNS: list[str] = [
     r"Mise?\s+en\s+ligne\s+le",
     r"Affich(?:[ée]e?|age)\s+(?:le|du)",
 ]
+# these labels open a line (a stamp or footer), possibly after "Date de", "Acte", "Certifié
+# exécutoire ..."; in running text ("envoyé à la publication le 16 juillet", "l'avis publié
+# le ...") they date something else
+DATE_LABEL_LEAD = (r"^[ \t•*\-–]*(?:Date\s+(?:de\s+(?:la\s+)?|d['’]\s*)|Acte\s+|"
+                   r"Certifi[ée]\s+ex[ée]cutoire\b[^\n]{0,40}?\b)?")
 _DATE_AFTER = r"[^\d\n]{0,12}(?:\n[^\d\n]{0,60}){0,2}?[ \t:]*(?P<date>" + DATE_RE + ")"
 # --- where the head of an act (its preamble) ends
 HEAD_END = r"^\s*(?:Vu\b|VU\b|Après\s+en\s+avoir\s+délibéré|Considérant|DECIDE|DÉCIDE|Il\s+est\s+convenu)|rapporte\s*:"
@@ -77,6 +82,10 @@ TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"
 TITLE_STOP = r"^\s*(?:Rapporteur|Rapport\b|Monsieur|Madame|M\.|Mme|Vu\b|VU\b|Le\s+Conseil|La\s+Commission|Expos[ée]|Note\b|Pr[ée]sent|Absent|Excus|\(N|N°)"
 # a title line continues on the next one after a word like these
 CONTINUATION_END = r"(?:\b(?:de|des|du|la|le|les|à|au|aux|et|ou|pour|en|sur|avec|dans|par|d['’]|l['’]|entre|relative?s?|portant)|[-–—,:'’])\s*$"
+# ... or when the printed line is this long (the PDF wrapped it), or the next line starts in
+# lower case ("française, du Valois ...")
+WRAPPED_LINE_CHARS = 80
+CONTINUATION_START = r"^[ \t]*[a-zà-ÿ]"
 RAPPORTE = r"^[^\n]*\brapporte\s*:"
 DELIBERATION_HEADING = r"^\W*D\s*[ÉE]\s*L\s*I\s*B\s*[ÉE]\s*R\s*A\s*T\s*I\s*O\s*N\s*$"
 
@@ -85,14 +94,15 @@ _BODY_RES = [(b, re.compile(p, re.I)) for b, p in BODIES]
 _MEETING_RES = [re.compile(p, re.I | re.M) for p in MEETING_DATE_PATTERNS]
 _PRESIDENT_RES = [re.compile(p) for p in PRESIDENT_PATTERNS]
 _RAPPORT_RES = [re.compile(p) for p in RAPPORT_PATTERNS]
-_LEGALITY_RES = [re.compile("(?:" + p + ")" + _DATE_AFTER, re.I) for p in LEGALITY_PATTERNS]
-_PUBLICATION_RES = [re.compile("(?:" + p + ")" + _DATE_AFTER, re.I) for p in PUBLICATION_PATTERNS]
+_LEGALITY_RES = [re.compile(DATE_LABEL_LEAD + "(?:" + p + ")" + _DATE_AFTER, re.I | re.M) for p in LEGALITY_PATTERNS]
+_PUBLICATION_RES = [re.compile(DATE_LABEL_LEAD + "(?:" + p + ")" + _DATE_AFTER, re.I | re.M) for p in PUBLICATION_PATTERNS]
 _HEAD_END = re.compile(HEAD_END, re.M)
 _TITLE_AFTER_NUMBER = re.compile(TITLE_AFTER_NUMBER, re.M)
 _TITLE_AFTER_ITEM = re.compile(TITLE_AFTER_ITEM, re.M)
 _TITLE_OBJET = re.compile(TITLE_OBJET, re.M | re.I)
 _TITLE_STOP = re.compile(TITLE_STOP)
 _CONTINUATION_END = re.compile(CONTINUATION_END, re.I)
+_CONTINUATION_START = re.compile(CONTINUATION_START)
 _RAPPORTE = re.compile(RAPPORTE, re.M)
 _DELIBERATION_HEADING = re.compile(DELIBERATION_HEADING, re.M)
 HEAD_MAX = 20000
@@ -155,13 +165,17 @@ def _clean_title(lines: list[str]) -> str | None:
 def _continued_lines(text: str, start: int, first: str, max_lines: int = 4) -> list[str]:
     """``first`` and the lines after ``start`` that continue it (a wrapped heading)."""
     lines = [first]
+    line_start = text.rfind("\n", 0, start) + 1
+    physical = [text[line_start:].split("\n", 1)[0]]  # the printed lines, number included
     for line in text[start:].split("\n")[1:max_lines]:
         prev = lines[-1]
         if not line.strip() or _TITLE_STOP.match(line):
             break
-        if not (_CONTINUATION_END.search(prev) or len(prev) >= 85 or prev.isupper() and line.strip().isupper()):
+        if not (_CONTINUATION_END.search(prev) or len(physical[-1].rstrip()) >= WRAPPED_LINE_CHARS
+                or _CONTINUATION_START.match(line) or prev.isupper() and line.strip().isupper()):
             break
         lines.append(line)
+        physical.append(line)
     return lines
 
 

@@ -57,7 +57,9 @@ def vote(text: str) -> dict[str, Any] | None:
     """The vote of one act's text, or None when the text says nothing of it."""
     counts: dict[str, int | None] = {"for": None, "against": None, "abstention": None}
     for key in counts:
-        m = _LABEL_FIRST[key].search(text) or _COUNT_FIRST[key].search(text)
+        # the first statement of the act ("Vote : 14 pour / 0 contre", then later a poll's "Pour : 49")
+        hits = [h for h in (_LABEL_FIRST[key].search(text), _COUNT_FIRST[key].search(text)) if h]
+        m = min(hits, key=lambda h: h.start()) if hits else None
         if m:
             counts[key] = _num(m.group("n").lower())
             continue

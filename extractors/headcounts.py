@@ -43,7 +43,8 @@ EMPLOI_RES = [re.compile(p, re.I) for p in (
     + r"\s+(?P<subject>emplois?(?:\s+(?:non\s+)?permanents?|\s+saisonniers?)?)\b",
     NUM + r"\s+(?P<subject>emplois?\s+(?:(?:non\s+)?permanents?|saisonniers?|aid[ée]s))\b",
 )]
-PERSON_RE = re.compile(NUM + r"\s+(?P<subject>(?P<noun>" + STAFF_RE + r"|personnes)\b[^\n,.;:()]{0,60})", re.I)
+# the subject is read ahead, not consumed: "3 animateurs ... et 10 animateurs" are two counts
+PERSON_RE = re.compile(NUM + r"\s+(?=(?P<subject>(?P<noun>" + STAFF_RE + r"|personnes)\b[^\n,.;:()]{0,60}))", re.I)
 BENEFICIARY_AFTER_RE = re.compile(r"\s*" + BENEFICIARY_RE + r"\b", re.I)
 SUBJECT_STOP_RE = re.compile(r"\s+(?:pour|afin|au sein|dans|sur|qui|dont|à|et|ou|en|sont|est|seront|sera|"
                              r"ont|a|chargés?|exclusivement|par|recrut\w*)\b", re.I)

@@ -44,6 +44,12 @@ _KIND_RE = "|".join(f"(?P<k{i}>{w})" for i, w in enumerate(KIND_WORDS))
 _KINDS = list(KIND_WORDS.values())
 _REF_RE = re.compile(
     rf"\b(?:{_KIND_RE})\b(?P<gap>{GAP.format(words='|'.join(KIND_WORDS))})\b{NUMBER_MARK}\s*(?P<id>{IDENT})", re.I | re.V1)
+# an act word followed directly by its number, without "n°": "la loi 84-53 du 26 janvier 1984",
+# "la délibération DEL2025-22 en date du ..." (two parts only: a date is never printed so)
+# "convention 2015-2017", "loi 2014-2020": a period of years, not a number
+YEAR_RANGE = r"(?:19|20)\d\d[-/](?:19|20)\d\d(?!\d)"
+BARE_IDENT = r"(?!" + YEAR_RANGE + r")(?:(?-i:[A-Z]{1,5})\d{2,4}|\d{2,4})[-/.]\d{1,6}(?![-/.]?\d)"
+_BARE_RE = re.compile(rf"\b(?:{_KIND_RE})[ \t]+(?P<gap>)(?P<id>{BARE_IDENT})", re.I | re.V1)
 _MORE_RE = re.compile(MORE)
 _DATE_AFTER_RE = re.compile(rf"^[^.;«»\"\n]{{0,60}}?(?P<d>{DATE_RE})", re.I)
 _DATE_RE = re.compile(DATE_RE, re.I)
@@ -83,7 +89,8 @@ def _date_near(text: str, m: re.Match, end: int) -> str | None:
 def find_references(text: str, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for m in _REF_RE.finditer(text):
+    matches = sorted([*_REF_RE.finditer(text), *_BARE_RE.finditer(text)], key=lambda m: m.start())
+    for m in matches:
         before = text[max(0, m.start() - 40):m.start()]
         if any(rx.search(before) for rx in _SKIP_RE) or _GAP_STOP_RE.search(m.group("gap")):
             continue

@@ -32,6 +32,9 @@ def one_act(ctx, text):
                                                  "unanimous": False, "adopted": True}),
     ("La délibération est rejetée.", {"for": None, "against": None, "abstention": None,
                                        "unanimous": False, "adopted": False}),
+    # the act's own vote comes first; a poll reported later in the act ("Pour : 49") is not it
+    ("Vote : 12 pour / 0 contre / 1 abstention adopté\nRésultats du sondage\nPour : 49\nContre : 33",
+     {"for": 12, "against": 0, "abstention": 1, "unanimous": False, "adopted": True}),
     ("les eaux usées sont rejetées dans le canal", None),
     ("Il est proposé d'attribuer 20 000 euros pour le projet.", None),
 ])
@@ -109,6 +112,13 @@ def test_attendance(text, expected):
     ("Envoi Préfecture :\nRéception en Préfecture : \n27/05/2014 27/05/2014\nPubliée le : 23/05/2014",
      "publication_date", "2014-05-23"),
     ("Vu le code ;\nLe Conseil adopte.", "legality_control_date", None),
+    ("Date de publication : 23/05/2014\n", "publication_date", "2014-05-23"),
+    ("Certifié exécutoire compte tenu de la transmission en préfecture le 12/01/2024\n",
+     "legality_control_date", "2024-01-12"),
+    # in running text, publication dates something else (a tender notice, a report)
+    ("Vu l’avis d’appel public à la concurrence envoyé à la publication le 16 juillet 2025,",
+     "publication_date", None),
+    ("L’appel d’offres a été publié sur le profil acheteur le 16 juillet 2025.", "publication_date", None),
 ])
 def test_single_act_fields(ctx, text, field, expected):
     assert one_act(ctx, text)[field] == expected
@@ -128,6 +138,15 @@ def test_single_act_fields(ctx, text, field, expected):
     ("Absents :\nPatrick VIGNAL\n Garantie d'emprunt – Ville de Montpellier/S.E.R.M. \nOpération OVALIE \n"
      "Monsieur le Maire, Philippe Saurel, rapporte :\nDans le cadre",
      "Garantie d'emprunt – Ville de Montpellier/S.E.R.M. Opération OVALIE"),
+    # a numbered heading wrapped by the PDF: the next line starts in lower case ...
+    ("DEL2025-12 : Approbation de la convention de partenariat pour le festival du livre \njeunesse, "
+     "édition 2026\nRapporteur : M. X\nRapport",
+     "Approbation de la convention de partenariat pour le festival du livre jeunesse, édition 2026"),
+    # ... or the printed line is long
+    ("DEL2025-13 : Rattachement des charges et produits M57 – Budget Annexe Collecte et Traitement \n"
+     "Des Déchets\nRapporteur : M. X\n",
+     "Rattachement des charges et produits M57 – Budget Annexe Collecte et Traitement Des Déchets"),
+    ("DEL2025-14 : Tarifs 2026\nLa commune propose de revaloriser les tarifs.\n", "Tarifs 2026"),
 ])
 def test_title(ctx, text, expected):
     assert one_act(ctx, text)["title"] == expected

@@ -23,6 +23,7 @@ def facts(ctx, text):
     ("Attaché : Création d'un poste\nRédacteur : Suppression de trente et un postes", [("1", "poste"), ("31", "poste")]),
     ("Création de quatorze emplois non permanents du 13 mai au 31 octobre 2014", [("14", "poste")]),
     ("Comme chaque année, 3 animateurs sont recrutés pour les vacances.", [("3", "personne")]),
+    ("2 agents sont recrutés pour l'été et 5 agents pour la rentrée.", [("2", "personne"), ("5", "personne")]),
     ("L'association compte 6 salariés et plus de 60 adhérents.", [("6", "personne")]),
     ("Le recrutement de 2 personnes à temps plein est autorisé.", [("2", "personne")]),
 ])

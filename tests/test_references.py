@@ -31,6 +31,10 @@ def refs(ctx, text):
     ("Approuvé les projets de conventions VNF n°21982510025 & n°22198210026,",
      {("convention", "21982510025", None), ("convention", "22198210026", None)}),
     ("de l’article 26 de la Loi n°84-\n53 du 26 janvier 1984", {("loi", "84-53", "1984-01-26")}),
+    # a number printed without "n°" right after the act word
+    ("Vu la délibération DEL2025-22 en date du 10 avril 2025,", {("deliberation", "DEL2025-22", "2025-04-10")}),
+    ("en application de la loi 84-53 du 26 janvier 1984 modifiée", {("loi", "84-53", "1984-01-26")}),
+    ("Suite à la convention de partenariat 2023-2025, il est proposé", set()),
     # the nearest act word names the number
     ("Vu l'arrêté du 15 janvier 2007 portant application du décret n° 2006-1658 du 21 décembre 2006",
      {("decret", "2006-1658", "2006-12-21")}),
