@@ -1,8 +1,10 @@
 """Stage 1 — parse: a file's bytes to ``ParsedDocument`` (text, page map, tables).
 
 * ``.txt``: UTF-8, else cp1252; tab- or pipe-separated blocks become tables.
-* ``.pdf``: pypdfium2 reads the text layer (fast); pdfplumber's layout analysis runs only on
-  pages that carry vector paths (ruled tables), to recover their cells. A PDF without a
+* ``.pdf``: pypdfium2 reads the text layer (fast); on pages that carry vector paths, ruled
+  tables are rebuilt from the same PDFium page (``pipeline.pdf_tables``: pdfplumber's grid
+  and cell rules on PDFium's paths and characters, ~5x cheaper than pdfminer's layout
+  analysis); pdfplumber itself runs only on pages PDFium's reading fails on. A PDF without a
   text layer (scanned) goes through ocrmypdf when it is installed, else is an E005 error.
 Offsets in every later stage refer to ``ParsedDocument.text``.
 """
@@ -142,30 +144,30 @@ def text_tables(text: str) -> list[Table]:
 def parse_pdf(path: Path, data: bytes, digest: str) -> ParsedDocument:
     if data.lstrip()[:1024].find(b"%PDF") < 0:
         raise IngestError(ErrorCode.E003_CORRUPT_PDF, "no %PDF header (HTML or other content?)")
-    text, pages, table_pages = pdf_text(data)
+    text, pages, tables, fallback = read_pdf(data)
     source = "pdf-text-layer"
     if not text.strip():
         if not ocr_available():
             raise IngestError(ErrorCode.E005_NO_TEXT_LAYER,
                               f"{len(pages)} page(s) without text; install ocrmypdf and tesseract-ocr-fra to OCR them")
         data = ocr_pdf(data)
-        text, pages, table_pages = pdf_text(data)
+        text, pages, tables, fallback = read_pdf(data)
         source = "ocr"
         if not text.strip():
             raise IngestError(ErrorCode.E005_NO_TEXT_LAYER, "OCR found no text")
-    tables = pdf_tables(data, table_pages) if table_pages else []
+    if fallback:  # pages whose grid PDFium could not read: pdfplumber's layout analysis
+        tables = sorted(tables + pdf_tables(data, fallback), key=lambda t: t.page or 0)
     return ParsedDocument(
         path=str(path), sha256=digest, media_type="application/pdf", text=text,
         pages=pages, tables=tables, n_pages=len(pages), text_source=source,
     )
 
 
-def pdf_text(data: bytes) -> tuple[str, list[Page], list[int]]:
-    """The text layer through pypdfium2: (text, page map, indexes of pages with vector paths)."""
+def _open_pdf(data: bytes):
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         # PDFium's error code is process-global state: judge from the bytes, not its message
         if b"/Encrypt" in data:
@@ -173,23 +175,49 @@ def pdf_text(data: bytes) -> tuple[str, list[Page], list[int]]:
         if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
             raise IngestError(ErrorCode.E001_EMPTY, "the PDF has no pages") from e
         raise IngestError(ErrorCode.E003_CORRUPT_PDF, str(e)) from e
+
+
+def _page_text(textpage) -> str:
+    t = normalize_newlines(textpage.get_text_bounded()).replace("\x00", "")
+    return t.replace("\ufffe", "-").replace("\x02", "-")
+
+
+def read_pdf(data: bytes, tables: bool = True) -> tuple[str, list[Page], list[Table], list[int]]:
+    """One pass of PDFium over the document: (text, page map, ruled tables, indexes of the pages
+    whose tables PDFium could not read and pdfplumber must). Tables are looked for on pages
+    with at least ``MIN_PATHS_FOR_TABLES`` vector paths, from the same page objects the text
+    comes from (``pipeline.pdf_tables``: pdfplumber's grid and cell rules on PDFium's paths
+    and characters)."""
+    from pipeline import pdf_tables as pt
+
+    pdf = _open_pdf(data)
     try:
         n = len(pdf)
         if n == 0:
             raise IngestError(ErrorCode.E001_EMPTY, "the PDF has no pages")
         parts: list[str] = []
         pages: list[Page] = []
-        table_pages: list[int] = []
+        found: list[Table] = []
+        fallback: list[int] = []
         pos = 0
         for i in range(n):
             page = pdf[i]
             textpage = page.get_textpage()
-            t = normalize_newlines(textpage.get_text_bounded()).replace("\x00", "")
-            t = t.replace("\ufffe", "-").replace("\x02", "-")
+            t = _page_text(textpage)
+            if not tables:
+                if pt.count_paths(page) >= MIN_PATHS_FOR_TABLES:
+                    fallback.append(i)  # all left to pdfplumber
+            elif t.strip() and pt.count_paths(page) >= MIN_PATHS_FOR_TABLES:
+                try:
+                    grid = pt.page_tables(page, textpage)
+                except Exception:  # a page PDFium reads oddly: pdfplumber will try
+                    log.debug("pdfium tables failed on page %d", i + 1, exc_info=True)
+                    grid = None
+                if grid is None:
+                    fallback.append(i)
+                else:
+                    found.extend(_tables_of(i, grid))
             textpage.close()
-            paths = sum(1 for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_PATH)
-            if paths >= MIN_PATHS_FOR_TABLES:
-                table_pages.append(i)
             page.close()
             if i:
                 parts.append(PAGE_SEPARATOR)
@@ -199,7 +227,23 @@ def pdf_text(data: bytes) -> tuple[str, list[Page], list[int]]:
             pos += len(t)
     finally:
         pdf.close()
-    return "".join(parts), pages, table_pages
+    return "".join(parts), pages, found, fallback
+
+
+def _tables_of(page_index: int, grid: list[list[list[str | None]]]) -> list[Table]:
+    out = []
+    for extracted in grid:
+        rows = [[_cell(c) for c in row] for row in extracted]
+        rows = [r for r in rows if any(r)]
+        if len(rows) >= 2:
+            out.append(Table(page=page_index + 1, header=rows[0], rows=rows[1:], source="pdf"))
+    return out
+
+
+def pdf_text(data: bytes) -> tuple[str, list[Page], list[int]]:
+    """The text layer through pypdfium2: (text, page map, indexes of pages with vector paths)."""
+    text, pages, _, table_pages = read_pdf(data, tables=False)
+    return text, pages, table_pages
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,7 +275,8 @@ def _cell(c) -> str:
 
 
 def pdf_tables(data: bytes, page_indexes: list[int]) -> list[Table]:
-    """Ruled tables of the given pages, through pdfplumber (cells wrapped over lines joined)."""
+    """Ruled tables of the given pages, through pdfplumber (cells wrapped over lines joined):
+    the reference ``pipeline.pdf_tables`` reproduces, and its fallback."""
     import io
 
     import pdfplumber
@@ -240,10 +285,6 @@ def pdf_tables(data: bytes, page_indexes: list[int]) -> list[Table]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for i in page_indexes:
             page = pdf.pages[i]
-            for tbl in page.find_tables():
-                rows = [[_cell(c) for c in row] for row in tbl.extract()]
-                rows = [r for r in rows if any(r)]
-                if len(rows) >= 2:
-                    out.append(Table(page=i + 1, header=rows[0], rows=rows[1:], source="pdf"))
+            out.extend(_tables_of(i, [tbl.extract() for tbl in page.find_tables()]))
             page.close()
     return out
