@@ -6,7 +6,7 @@ SELECT d.departement_code, d.departement_name, a.number AS act_number, a.meeting
        b.code_operation, b.imputation, b.libelle, b.ae, b.disponible, b.montant, b.solde,
        b.nomenclature, b.nature_code, b.nature_label, b.chapitre_code, b.chapitre_label,
        b.fonction_code, b.fonction_label,
-       d.name AS document, b.page, b.span_start, b.span_end, b.quote, b.doc_id
+       d.name AS document, b.section, b.page, b.span_start, b.span_end, b.quote, b.doc_id
 FROM budget_lines b
 JOIN documents d USING (doc_id)
 LEFT JOIN acts a ON a.doc_id = b.doc_id AND a.act_idx = b.act_idx;
