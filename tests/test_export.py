@@ -60,9 +60,9 @@ def test_reference(tmp_path) -> Path:
         rows = list(csv.DictReader(f))
     for r in rows:
         if r["name"] == "Département du Pas-de-Calais":
-            r["siret"] = TEST_COLL_SIRET
+            r["siret"], r["siren"] = TEST_COLL_SIRET, TEST_COLL_SIRET[:9]
         if r["name"] == "Pôle emploi Hauts-de-France":
-            r["siret"] = TEST_BENEF_SIRET
+            r["siret"], r["siren"] = TEST_BENEF_SIRET, TEST_BENEF_SIRET[:9]
     with (ref / "collectivites.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
@@ -177,12 +177,17 @@ def test_parquet_has_every_table_and_view_and_no_account_number(warehouse, tmp_p
     assert all(v is None or "*" in v for (v,) in ibans)
 
 
-def test_sample_without_identifiers_is_all_rejected_with_reasons(warehouse, tmp_path):
-    """The repository's reference table knows no SIRET: nothing is faked, every row is reported."""
+def test_sample_with_the_repository_reference(warehouse, tmp_path, shared_dir):
+    """With the repository's reference tables (real SIRETs of the sample départements, no act
+    number for 13 and 82, no signing dates): what can be valid is written and validates, the
+    rest is reported, nothing is faked."""
     rep = run_export(warehouse, "scdl-deliberations", tmp_path)
-    assert rep.files == {"deliberations.csv": 0} and len(rep.rejected) == 5
-    assert all(any(r.startswith("COLL_SIRET unknown") for r in rej.reasons) for rej in rep.rejected)
-    assert _rows(tmp_path / "deliberations.csv") == []
+    assert rep.files == {"deliberations.csv": 3} and len(rep.rejected) == 2
+    assert all(any(r.startswith("DELIB_ID unknown") for r in rej.reasons) for rej in rep.rejected)
+    rows = _rows(tmp_path / "deliberations.csv")
+    assert {r["COLL_SIRET"] for r in rows} == {"22620001200012"}
+    report = validate_scdl(shared_dir, "deliberations", tmp_path / "deliberations.csv")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     rep = run_export(warehouse, "scdl-subventions", tmp_path)
     assert rep.files == {"subventions.csv": 0} and len(rep.rejected) == 3
     assert all("dateConvention unknown" in str(rej) for rej in rep.rejected)
@@ -193,7 +198,7 @@ def test_cli_prints_rejections_and_exits_2(warehouse, tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["export", "--format", "scdl-deliberations", "--out", str(tmp_path),
                                    "--db", str(warehouse)])
     assert res.exit_code == 2
-    assert "rejected" in res.output and "COLL_SIRET unknown" in res.output
+    assert "rejected" in res.output and "DELIB_ID unknown" in res.output
     res = CliRunner().invoke(app, ["export", "--format", "nope", "--out", str(tmp_path), "--db", str(warehouse)])
     assert res.exit_code == 1
 
