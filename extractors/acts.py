@@ -13,13 +13,14 @@ import regex as re
 from extractors.acts_votes import attendance, name_line, vote
 from extractors.common import DATE_RE, Context, collapse, iso, parse_date
 from models.document import ActSegment
+from pipeline.segment import ACT_HEADINGS
 
 PRODUCES = ("acts",)
 
-# --- number: as printed after "N°" (spaces dropped), tried in this order in the act's head
+# --- number: as printed after "N°" (spaces dropped), tried in this order in the act's head:
+# the headings that cut minutes into acts first, then the headings of a single act
 NUMBER_PATTERNS: list[str] = [
-    r"^[ \t]*(?:N°[ \t]*)?(?P<number>DEL[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[:\-–—]",
-    r"^[ \t]*(?P<number>[A-Z]{1,4}[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[-–—:]?[ \t]*Objet[ \t]*:",
+    *ACT_HEADINGS,
     r"\(\s*N\s*[°o]\s*(?P<number>[\w]+(?:\s*[-/._]\s*\w+)+)\s*\)",
     r"^[ \t]*D[ée]lib[ée]ration[ \t]+n\s*[°o][ \t]*(?P<number>\w+(?:[ \t]*[-/._][ \t]*\w+)+)",
     r"^[ \t]*DELIBERATION[ \t]+N\s*[°O][ \t]*(?P<number>\w+(?:[ \t]*[-/._][ \t]*\w+)+)",
@@ -75,7 +76,9 @@ _DATE_AFTER = r"[^\d\n]{0,12}(?:\n[^\d\n]{0,60}){0,2}?[ \t:]*(?P<date>" + DATE_R
 # --- where the head of an act (its preamble) ends
 HEAD_END = r"^\s*(?:Vu\b|VU\b|Après\s+en\s+avoir\s+délibéré|Considérant|DECIDE|DÉCIDE|Il\s+est\s+convenu)|rapporte\s*:"
 # --- title: the object of the act
-TITLE_AFTER_NUMBER = r"^[ \t]*(?:N°[ \t]*)?[A-Z]{1,4}[ \t]*\d{4}[-/._]\d{1,4}[ \t]*[-–—:]?[ \t]*(?:Objet[ \t]*:)?[ \t]*(?P<title>\S[^\n]*)"
+# "DEL2025-76 : title", "D2025-008- Objet : title", "N° 2024-12 : title", "Délibération n° 2023-12 : title"
+TITLE_AFTER_NUMBER = (r"^[ \t]*(?:(?i:D[ée]lib[ée]ration)[ \t]+)?(?:[Nn][°o][ \t]*)?(?:[A-Z]{1,4}[ \t_-]*)?"
+                      r"\d{2,4}[ \t]*[-/._][ \t]*\d{1,5}(?!\d)[ \t]*[-–—:]?[ \t]*(?:Objet[ \t]*:)?[ \t]*(?P<title>\S[^\n]*)")
 TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"
 TITLE_OBJET = r"^[ \t]*Objet[ \t]*:[ \t]*(?P<title>\S[^\n]*)"
 TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"

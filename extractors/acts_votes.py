@@ -22,11 +22,13 @@ VOTE_LABEL_FIRST: dict[str, str] = {
     "against": r"\bContre\s*:\s*" + _NUM + r"\b",
     "abstention": r"\bAbst?entions?\s*:\s*" + _NUM + r"\b",
 }
-# "14 pour", "34 voix pour", "une voix contre", "0 abstention", "3 abstentions :"
+# "14 pour", "34 voix pour", "une voix contre", "0 abstention", "3 abstentions :"; not the count
+# of a label ("Pour : 10\nContre : 2" is not "10 contre"), not across a line break but after "voix"
+_NOT_LABELLED = r"(?<!\b(?:pour|contre|abst?entions?|votants?|exprim[ée]s)\s*:\s*)"
 VOTE_COUNT_FIRST: dict[str, str] = {
-    "for": _NUM + r"\s+(?:voix\s+)?pour\b(?!\s+(?:le|la|les|l'|un|une|des|du|ce|cette|cent|mille)\b)",
-    "against": _NUM + r"\s+(?:voix\s+)?contre\b",
-    "abstention": _NUM + r"\s+(?:voix\s+)?abst?entions?\b",
+    "for": _NOT_LABELLED + _NUM + r"[ \t]+(?:voix\s+)?pour\b(?!\s+(?:le|la|les|l'|un|une|des|du|ce|cette|cent|mille)\b)",
+    "against": _NOT_LABELLED + _NUM + r"[ \t]+(?:voix\s+)?contre\b",
+    "abstention": _NOT_LABELLED + _NUM + r"[ \t]+(?:voix\s+)?abst?entions?\b",
 }
 # "Abstention : M. Tanguy", "Contre : M. Papin, M. Tanguy" (names listed, no number)
 VOTE_NAMES: dict[str, str] = {
@@ -36,7 +38,7 @@ VOTE_NAMES: dict[str, str] = {
 UNANIMOUS = r"\b(?:à\s+l['’]\s*unanimit[ée]|unanimit[ée]\s+des\s+(?:membres|suffrages|votants|présents)|adopt[ée]e?s?\s+à\s+l['’]unanimit[ée]|unanimement)"
 MAJORITY = r"\bà\s+la\s+majorit[ée]\b"
 ADOPTED = (r"\(\s*Adopt[ée]e?s?\s*\)|\bAdopt[ée]e?s?\s+(?:à|par)\b|\b(?:Le|La)\s+(?:Conseil|Commission|Bureau)\b[^.\n]{0,40}\b(?i:adopte)\b"
-           r"|\bVote\s*:[^\n]*\badopt[ée]")
+           r"|\bVote\s*:[^\n]*\badopt[ée]|^\s*Adopt[ée]e?s?\s*\.?\s*$")
 REJECTED = (r"\b(?:d[ée]lib[ée]ration|proposition|projet|rapport|motion)\s+(?:est|a\s+été)\s+rejet[ée]e?\b|\(\s*Rejet[ée]e?\s*\)"
             r"|^\s*Rejet[ée]e?\s*\.?\s*$|\bn['’]\s*est\s+pas\s+adopt[ée]e?\b|\bnon\s+adopt[ée]e?\b")
 
@@ -45,7 +47,7 @@ _COUNT_FIRST = {k: re.compile(p, re.I) for k, p in VOTE_COUNT_FIRST.items()}
 _NAMES = {k: re.compile(p, re.M) for k, p in VOTE_NAMES.items()}
 _UNANIMOUS = re.compile(UNANIMOUS, re.I)
 _MAJORITY = re.compile(MAJORITY, re.I)
-_ADOPTED = re.compile(ADOPTED)
+_ADOPTED = re.compile(ADOPTED, re.M)
 _REJECTED = re.compile(REJECTED, re.I | re.M)
 
 

@@ -15,13 +15,16 @@ from models.document import ActSegment, ParsedDocument, Section
 # A numbered heading that opens one deliberation of a council's minutes. Group "number" is
 # the act number as printed. A document is cut into acts only when two or more are found.
 ACT_HEADINGS: list[str] = [
-    # EPCI style: "DEL2025-76 : Aides directes ...", "DEL 2025-85 : ..."
-    r"^[ \t]*(?:N°[ \t]*)?(?P<number>DEL[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[:\-–—]",
+    # EPCI style: "DEL2025-76 : Aides directes ...", "DEL 2025-85 : ...", "DCM_2024_012 - ..."
+    r"^[ \t]*(?:N°[ \t]*)?(?P<number>(?:DEL|[A-Z]{1,4}[_-]?)[ \t]*(?!(?:19|20)\d\d[-/](?:19|20)\d\d)\d{4}[-/._]\d{1,4})(?!\d)[ \t]*[:\-–—]",
+    # "N° 2024-12 : Vote des taux", "N°2024/045 - ..." (a period "2023-2025" is not a number)
+    r"^[ \t]*N[°o][ \t]*(?!(?:19|20)\d\d[-/](?:19|20)\d\d)(?P<number>\d{2,4}[-/._]\d{1,5})(?!\d)[ \t]*[:\-–—]",
     # commune style: "D2025-008- Objet : ...", "DCM 2024-12 - Objet : ..."
     r"^[ \t]*(?P<number>[A-Z]{1,4}[ \t]*\d{4}[-/._]\d{1,4})[ \t]*[-–—:]?[ \t]*Objet[ \t]*:",
     # "Délibération n° 2023-12 : ...", "DELIBERATION N°12/2024 - ..."
-    r"^[ \t]*D[ée]lib[ée]ration[ \t]+n[°o][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*[:\-–—]",
-    r"^[ \t]*DELIBERATION[ \t]+N[°O][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*[:\-–—]",
+    # ... or the number alone on its line, the object following ("Objet : ...")
+    r"^[ \t]*D[ée]lib[ée]ration[ \t]+n[°o][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*(?:[:\-–—]|$)",
+    r"^[ \t]*D[ÉE]LIB[ÉE]RATION[ \t]+N[°O][ \t]*(?P<number>[\w]+(?:[ \t]*[-/._][ \t]*\w+)+)[ \t]*(?:[:\-–—]|$)",
 ]
 _ACT_RES = [re.compile(p, re.M) for p in ACT_HEADINGS]
 

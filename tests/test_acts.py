@@ -20,6 +20,12 @@ def one_act(ctx, text):
      {"for": 44, "against": 0, "abstention": 0, "unanimous": False, "adopted": True}),
     ("Adopté à l'unanimité.", {"for": None, "against": None, "abstention": None, "unanimous": True, "adopted": True}),
     ("Le Conseil Adopte.", {"for": None, "against": None, "abstention": None, "unanimous": False, "adopted": True}),
+    ("Tarifs de la cantine\nAdopté.\n", {"for": None, "against": None, "abstention": None, "unanimous": False,
+                                          "adopted": True}),
+    # labelled counts, one per line: "10\nContre" is not ten against
+    ("Pour : 10\nContre : 2\n", {"for": 10, "against": 2, "abstention": None, "unanimous": False, "adopted": True}),
+    ("Pour : 10 Contre : 2 Abstentions : 1", {"for": 10, "against": 2, "abstention": 1, "unanimous": False,
+                                             "adopted": True}),
     ("Pour : 16 / Abstentions : 2", {"for": 16, "against": None, "abstention": 2, "unanimous": False, "adopted": True}),
     ("Vote : 14 pour / 0 contre / 0 abstention adopté",
      {"for": 14, "against": 0, "abstention": 0, "unanimous": False, "adopted": True}),
@@ -78,6 +84,8 @@ def test_attendance(text, expected):
 
 @pytest.mark.parametrize("text, field, expected", [
     ("DEPARTEMENT DU PAS-DE-CALAIS\n\n**TITRE DE L'ACTE**\n\n(N°2022-553)\n\nVu le code ;\n", "number", "2022-553"),
+    ("DÉLIBÉRATION N° 2024-045\nObjet : Vote du budget\n", "number", "2024-045"),
+    ("DCM_2024_012 - Approbation du PLU\n", "number", "DCM_2024_012"),
     ("Extrait du registre des délibérations du Conseil Municipal\nn° 2014 / 197\nSéance publique du \n"
      "jeudi 22 mai 2014 \nMonsieur le Maire rapporte :", "number", "2014/197"),
     ("Séance publique du \njeudi 22 mai 2014 \nMonsieur le Maire rapporte :", "meeting_date", "2014-05-22"),
@@ -147,6 +155,10 @@ def test_single_act_fields(ctx, text, field, expected):
      "Des Déchets\nRapporteur : M. X\n",
      "Rattachement des charges et produits M57 – Budget Annexe Collecte et Traitement Des Déchets"),
     ("DEL2025-14 : Tarifs 2026\nLa commune propose de revaloriser les tarifs.\n", "Tarifs 2026"),
+    ("Délibération n° 2023-12 : Budget primitif\nAdopté à l'unanimité", "Budget primitif"),
+    ("N° 2024-12 : Vote des taux d'imposition\nLe Maire expose.", "Vote des taux d'imposition"),
+    ("DÉLIBÉRATION N° 2024-045\nObjet : Vote du budget primitif 2024\nLe conseil adopte.",
+     "Vote du budget primitif 2024"),
 ])
 def test_title(ctx, text, expected):
     assert one_act(ctx, text)["title"] == expected

@@ -15,6 +15,11 @@ def doc(text):
     ("DEL2025-76 : Aides directes\ntexte\nDEL 2025-77 : Convention\ntexte", ["DEL2025-76", "DEL 2025-77"]),
     ("D2025-008- Objet : Élection\ntexte\nD2025-009- Objet : Adhésion\n", ["D2025-008", "D2025-009"]),
     ("Délibération n° 2023-12 : Budget\n", ["2023-12"]),
+    ("DÉLIBÉRATION N° 2024-045\nObjet : Budget\nDÉLIBÉRATION N° 2024-046\nObjet : Tarifs\n", ["2024-045", "2024-046"]),
+    ("N° 2024-12 : Vote des taux\ntexte\nN°2024/13 - Subventions\n", ["2024-12", "2024/13"]),
+    ("DCM_2024_012 - Approbation du PLU\nAdopté\n", ["DCM_2024_012"]),
+    # a period of years is not an act number
+    ("PLU 2024-2030 : orientations\nN° 2023-2025 : bilan\n", []),
     ("Vu la délibération DEL2025-22 en date du 10 avril 2025,\n", []),
     ("Vu la délibération n°\nDEL2025-22 du 10 avril 2025\n", []),
 ])
