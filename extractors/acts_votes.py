@@ -35,7 +35,7 @@ VOTE_NAMES: dict[str, str] = {
     "against": r"^[ \t]*Contre\s*:\s*(?P<names>(?:M\.|Mme|Monsieur|Madame)[^\n]*)",
     "abstention": r"^[ \t]*Abst?entions?\s*:\s*(?P<names>(?:M\.|Mme|Monsieur|Madame)[^\n]*)",
 }
-UNANIMOUS = r"\b(?:à\s+l['’]\s*unanimit[ée]|unanimit[ée]\s+des\s+(?:membres|suffrages|votants|présents)|adopt[ée]e?s?\s+à\s+l['’]unanimit[ée]|unanimement)"
+UNANIMOUS = r"\b(?:à\s+l['’]\s*unanimit[ée]|Vote\s*:\s*(?:pour\s+)?unanimit[ée]|unanimit[ée]\s+des\s+(?:membres|suffrages|votants|présents)|adopt[ée]e?s?\s+à\s+l['’]unanimit[ée]|unanimement)"
 MAJORITY = r"\bà\s+la\s+majorit[ée]\b"
 ADOPTED = (r"\(\s*Adopt[ée]e?s?\s*\)|\bAdopt[ée]e?s?\s+(?:à|par)\b|\b(?:Le|La)\s+(?:Conseil|Commission|Bureau)\b[^.\n]{0,40}\b(?i:adopte)\b"
            r"|\bVote\s*:[^\n]*\badopt[ée]|^\s*Adopt[ée]e?s?\s*\.?\s*$")
@@ -134,9 +134,42 @@ def _category(m) -> str | None:
     return None
 
 
+# "Présents : 15", "Membres excusés : 2 - Pouvoirs : 3", "Nombre de présents : 15": the count
+# is printed instead of the names
+_NUMERIC_LABEL_RE = re.compile(
+    r"(?:^|(?<=[\s\-–—/|,;]))(?:nombre\s+d[e']\s*(?:membres\s+|conseillers\s+)?)?(?P<label>"
+    + "|".join(f"(?P<l{i}>{p})" for i, (_c, p) in enumerate(ATTENDANCE_LABELS))
+    + r")[^\S\n]*:[^\S\n]*(?P<n>\d{1,3})(?![\d/.,]\d)", re.I | re.M)
+
+
+def _numeric_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for m in _NUMERIC_LABEL_RE.finditer(text):
+        cat = _category(m)
+        if cat is not None and cat not in counts:
+            counts[cat] = int(m.group("n"))
+    return counts
+
+
+def numeric_attendance(text: str) -> dict[str, int] | None:
+    """Attendance printed as counts ("Présents : 15 - Excusés : 2"), or None."""
+    counts = _numeric_counts(text)
+    if "present" not in counts:
+        return None
+    return {k: counts.get(k, 0) for k in ("present", "excused", "absent", "represented")}
+
+
 def attendance(text: str) -> dict[str, int] | None:
     """Counts of the attendance lists in ``text`` (the head of an act or the preamble of
-    minutes), or None when there is none."""
+    minutes), or their printed counts, or None when there is none."""
+    named = _named_attendance(text)
+    if named:  # "Présents : M. A, M. B" then "Excusés : 2"
+        counts = _numeric_counts(text)
+        return {k: v or counts.get(k, 0) for k, v in named.items()}
+    return numeric_attendance(text)
+
+
+def _named_attendance(text: str) -> dict[str, int] | None:
     labels = list(_LABEL_RE.finditer(text))
     counts: dict[str, int] = {}
     for i, m in enumerate(labels):

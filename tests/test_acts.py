@@ -20,6 +20,7 @@ def one_act(ctx, text):
      {"for": 44, "against": 0, "abstention": 0, "unanimous": False, "adopted": True}),
     ("Adopté à l'unanimité.", {"for": None, "against": None, "abstention": None, "unanimous": True, "adopted": True}),
     ("Le Conseil Adopte.", {"for": None, "against": None, "abstention": None, "unanimous": False, "adopted": True}),
+    ("Vote : unanimité", {"for": None, "against": None, "abstention": None, "unanimous": True, "adopted": True}),
     ("Tarifs de la cantine\nAdopté.\n", {"for": None, "against": None, "abstention": None, "unanimous": False,
                                           "adopted": True}),
     # labelled counts, one per line: "10\nContre" is not ten against
@@ -76,6 +77,15 @@ def test_vote(text, expected):
      {"present": 4, "excused": 0, "absent": 1, "represented": 2}),
     ("Présents : \nJean-Pierre, Yves, Jacques, David & \nAdeline (procuration à Mario) \nAbsent \nHélène \nOrdre du jour :",
      {"present": 4, "excused": 0, "absent": 1, "represented": 1}),
+    # counts printed instead of names
+    ("Nombre de conseillers en exercice : 19\nPrésents : 15\nVotants : 18\n",
+     {"present": 15, "excused": 0, "absent": 0, "represented": 0}),
+    ("Présents : 15 - Excusés : 2 - Absents : 1 - Pouvoirs : 2\n",
+     {"present": 15, "excused": 2, "absent": 1, "represented": 2}),
+    ("Membres présents : 12\nMembres excusés : 3\nProcurations : 2\n",
+     {"present": 12, "excused": 3, "absent": 0, "represented": 2}),
+    ("Présents : M. Jean DUPONT, Mme Anne MARTIN\nExcusés : 2\n", {"present": 2, "excused": 2, "absent": 0,
+                                                                   "represented": 0}),
     ("Aucun élu n'est cité ici.", None),
 ])
 def test_attendance(text, expected):
