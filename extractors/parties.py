@@ -80,7 +80,11 @@ CONTINUATION = (r"(?:(?:[ \t]*\n?[ \t]*(?i:(?:et\s+)?(?:de\s+la|de\s+l['’]|du|
                 r"(?:[A-ZÀ-Ý][\w'’-]*|\d{2,3}\b)|[ \t]*\([A-ZÀ-Ý0-9][\w .'’-]{0,40}\))*")
 # free text (no block): a convention or signature followed by its partners
 FREE_TEXT_LINKS = [
-    r"(?i)\b(?:conventions?|avenants?|contrats?|protocoles?|accords?-cadres?)\b[^.;«»]{0,160}?\b(?P<link>avec|entre)\s+",
+    # the nearest agreement word names the partners: "l'avenant permet ... sous réserve d'un
+    # accord entre SNCF et ENEDIS" links the accord, not the avenant
+    r"(?i)\b(?:conventions?|avenants?|contrats?|protocoles?|accords?-cadres?)\b"
+    r"(?:(?!\b(?:accords?|conventions?|avenants?|contrats?|protocoles?|march[ée]s?)\b)[^.;«»]){0,160}?"
+    r"\b(?P<link>avec|entre)\s+",
     r"(?i)\b(?:signer|conclure|passer)\b[^.;«»]{0,120}?\b(?P<link>avec)\s+",
     r"\b[Ss]ubventions?\b(?:(?!\b(?:qui|que|et|pour|dont|sur)\b)[^.;«»]){0,60}?\b(?P<link>à)\s+(?=(?:l['’]|la\s+|le\s+)?(?:[Aa]ssociation\b|[A-ZÀ-Ý]))",
     r"(?i)\battribuer\s+(?P<link>à)\s+(?=l['’]association\b)",

@@ -80,6 +80,8 @@ def test_party_blocks(ctx, text, expected):
     ("Le Département est engagé avec Pôle Emploi dans cette démarche depuis 2014.", []),
     ("Le maire présente les subventions qui les concernent et passe la parole à Madame Anne DUPONT.", []),
     ("Aucun conventionnement ou accord avec la Mairie de Bitry n'est prévu.", []),
+    # the nearest agreement word names the partners: here an accord between others
+    ("L’avenant permet aussi une sous-occupation sous réserve d’un accord entre GRTgaz et ENEDIS.", []),
 ])
 def test_free_text_partners(ctx, text, expected):
     assert names(ctx, text) == expected
