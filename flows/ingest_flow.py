@@ -3,6 +3,13 @@ one task per document (parse -> extract -> load).
 
 Tasks pass paths and counts, never document text (it holds account numbers), and their
 results are not persisted. The warehouse has one writer: this flow's process.
+
+With ``workers > 1`` (``delib run --workers N``) the CPU-bound half (parse + extract) of every
+document runs in a pool of worker processes shared by the whole run, while the load stays a
+per-document task in this flow's process, the single writer: ``load_document_task`` receives the
+path and picks the processed result up from this process's memory, so no text crosses Prefect.
+(prefect-dask's ``DaskTaskRunner`` would spread the same split over machines; the load would
+still need one writer, see the README's Performance section.)
 """
 from __future__ import annotations
 
@@ -19,12 +26,15 @@ from models.document import SourceHint
 from models.warehouse import connect
 from pipeline.errors import ErrorCode
 from pipeline.fetch import fetch_source
-from pipeline.ingest import IngestReport, finish_run, ingest_one, is_transient, make_item, start_run
+from pipeline.ingest import (IngestReport, finish_run, ingest_one, is_transient, make_item, make_pool,
+                             process_batch, settle, start_run)
 from pipeline.load import record_error
 from pipeline.sources import Source, load_manifest
 
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
 _REPORTS: dict[str, IngestReport] = {}
+_POOLS: dict[str, object] = {}  # run_id -> ProcessPoolExecutor (workers > 1)
+_PENDING: dict[tuple[str, str], tuple] = {}  # (run_id, path) -> (item, kind, processed, error)
 
 
 def _retry_transient(task, task_run, state) -> bool:
@@ -45,6 +55,26 @@ def ingest_document(db: str, run_id: str, path: str, source_name: str | None = N
     src = _SOURCES.get(source_name)
     item = make_item(path, src.hint() if src else SourceHint())
     return ingest_one(con, rep, item)
+
+
+@task(retries=3, retry_delay_seconds=2, retry_condition_fn=_retry_transient,
+      cache_policy=NONE, persist_result=False, log_prints=False)
+def load_document_task(db: str, run_id: str, path: str) -> str:
+    """Load one document parsed and extracted by a worker process (or record its error)."""
+    item, kind, processed, error = _PENDING[(run_id, path)]
+    out = settle(_CONNECTIONS[db], _REPORTS[run_id], item, kind, processed, error)
+    _PENDING.pop((run_id, path), None)
+    return out
+
+
+def _settle_as_task(db: str, run_id: str):
+    def settle_fn(con, rep, item, kind, processed, error) -> str:
+        _PENDING[(run_id, item.path)] = (item, kind, processed, error)
+        try:
+            return load_document_task(db, run_id, item.path)
+        finally:
+            _PENDING.pop((run_id, item.path), None)
+    return settle_fn
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NONE, persist_result=False)
@@ -71,16 +101,24 @@ def ingest_departement(db: str, run_id: str, source_name: str, fetch: bool = Tru
     if fetch and (src.index_url or src.urls):
         fetch_new_documents(db, run_id, source_name)
     outcomes: dict[str, int] = {}
-    for f in src.files():
-        out = ingest_document(db, run_id, str(f), source_name)
+    pool = _POOLS.get(run_id)
+    if pool is None:
+        for f in src.files():
+            out = ingest_document(db, run_id, str(f), source_name)
+            outcomes[out] = outcomes.get(out, 0) + 1
+        return outcomes
+    items = [make_item(f, src.hint()) for f in src.files()]
+    for _, out in process_batch(_CONNECTIONS[db], _REPORTS[run_id], items, pool=pool,
+                                settle_fn=_settle_as_task(db, run_id)):
         outcomes[out] = outcomes.get(out, 0) + 1
     return outcomes
 
 
 @flow(name="ingest-sources", persist_result=False)
 def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/curated/warehouse.duckdb",
-                   fetch: bool = True):
-    """Ingest every source of the manifest into the warehouse; one subflow per département."""
+                   fetch: bool = True, workers: int = 1):
+    """Ingest every source of the manifest into the warehouse; one subflow per département.
+    ``workers > 1``: parse + extract in that many worker processes, the load stays here."""
     sources = load_manifest(manifest)
     _SOURCES.clear()
     _SOURCES.update({s.name: s for s in sources})
@@ -88,11 +126,16 @@ def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/cura
     _CONNECTIONS[db] = con
     run_id = start_run(con, "flow")
     rep = _REPORTS[run_id] = IngestReport(run_id=run_id)
+    if workers > 1:
+        _POOLS[run_id] = make_pool(workers)
     try:
         for s in sources:
             ingest_departement(db, run_id, s.name, fetch)
         finish_run(con, rep)
     finally:
+        pool = _POOLS.pop(run_id, None)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         _CONNECTIONS.pop(db, None)
         _REPORTS.pop(run_id, None)
         con.close()
@@ -104,9 +147,9 @@ def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/cura
     return Completed(message=msg, data=summary)
 
 
-def run(manifest: str | Path, db: str | Path, fetch: bool = True) -> tuple[bool, dict]:
+def run(manifest: str | Path, db: str | Path, fetch: bool = True, workers: int = 1) -> tuple[bool, dict]:
     """Run the flow in this process; returns (all loaded, summary)."""
-    state = ingest_sources(str(manifest), str(db), fetch, return_state=True)
+    state = ingest_sources(str(manifest), str(db), fetch, workers, return_state=True)
     summary = state.result(raise_on_failure=False)
     if isinstance(summary, BaseException):
         raise summary

@@ -37,11 +37,20 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+INSERT_CHUNK = 256  # rows per INSERT statement
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
-    if rows:
-        cols = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    """Multi-row INSERTs: DuckDB's ``executemany`` runs one statement per row (~0.3 ms each,
+    most of the load's time), a VALUES list of 256 rows costs about as much as one."""
+    if not rows:
+        return
+    cols = ", ".join(f'"{c}"' for c in columns)
+    marks = "(" + ", ".join("?" for _ in columns) + ")"
+    for i in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[i:i + INSERT_CHUNK]
+        con.execute(f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([marks] * len(chunk)),
+                    [v for row in chunk for v in row])
 
 
 def _common(item: dict[str, Any], idx: int) -> list[Any]:
