@@ -28,7 +28,7 @@ KIND_WORDS: dict[str, str] = {
 NUMBER_MARK = r"(?:n\s?[°º˚]|no\.?(?=\s*\d)|num[ée]ro)"
 # what may stand between the act word and its number: qualifiers, dates, bodies, but no
 # sentence end, no blank line, no quote, no other act word (the nearest one names the number)
-GAP = r"(?:(?!\b(?:{words})\b|\bVu\b)(?:[^.;:«»\"\n]|\n(?!\s*\n))){{0,80}}?"
+GAP = r"(?:(?!\b(?:{words})\b|\bVu\b)(?:[^.;:«»\"\n]|\n(?!\s*\n))){{0,120}}?"
 # an identifier as printed: "2021-257", "90/437", "DEL2025-73", "CB 24-07", "IC/2025/162",
 # "2023.01989", "2014 / 171"; a hyphen may end a PDF line ("84-\n53")
 IDENT = (r"(?:[A-Z]{1,6}[ ]?)?\d[\dA-Za-z]*(?:[ ]?[/.\-_][ \t]*\n?[ \t]*[\dA-Za-z]*\d[\dA-Za-z]*)*"

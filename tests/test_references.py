@@ -28,6 +28,9 @@ def refs(ctx, text):
      {("deliberation", "CB 24-07", "2024-07-02")}),
     ("à la convention de partenariat n°2021-04462 entre le Département et Pôle emploi",
      {("convention", "2021-04462", None)}),
+    # a long qualifier between the act word and its number
+    ("Considérant le projet de convention d’occupation temporaire du domaine public fluvial- prise et rejet \n"
+     "d’eau ouvrages hydrauliques n°21982510026 tel qu’annexé", {("convention", "21982510026", None)}),
     ("Approuvé les projets de conventions VNF n°21982510025 & n°22198210026,",
      {("convention", "21982510025", None), ("convention", "22198210026", None)}),
     ("de l’article 26 de la Loi n°84-\n53 du 26 janvier 1984", {("loi", "84-53", "1984-01-26")}),
