@@ -239,11 +239,18 @@ def audit(
 ):
     """Scan the warehouse, stored text, exports, logs and the Prefect home for account numbers
     that validate (IBAN or RIB). Exit 1 when one is found."""
+    from rich.markup import escape
+
+    from models.warehouse import WarehouseLocked
     from pipeline.audit import audit as run_audit
 
-    findings = run_audit(db, extra=paths or [])
+    try:
+        findings = run_audit(db, extra=paths or [])
+    except WarehouseLocked as e:
+        err.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(1)
     for f in findings:
-        err.print(f"[red]LEAK[/] {f}")
+        err.print(f"[red]LEAK[/] {escape(f)}")
     if findings:
         raise typer.Exit(1)
     Console().print("no account number found")
