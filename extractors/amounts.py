@@ -50,7 +50,7 @@ def number_re(sep: str) -> str:
     """A number: grouped thousands ('6 019 600', '2.500.000', '20’000') or plain digits
     (no leading zero), then decimals; ``sep`` separates the thousands."""
     return (r"(?<![\d.,’'/-])(?P<sign>-)?(?P<num>[1-9]\d{0,2}(?:" + sep + r"\d{3})+(?:,\s?\d{2}(?!\d)|[.,]\d{1,2})?"
-            r"|(?:0|[1-9]\d*)(?:,\s?\d{2}(?!\d)|[.,]\d{1,2})?)(?![\d])")
+            r"|0(?:[.,]\d{1,6})?|[1-9]\d*(?:,\s?\d{2}(?!\d)|[.,]\d{1,2})?)(?![\d])")
 
 
 NUMBER = number_re(_SEP)
@@ -58,7 +58,11 @@ CURRENCY = (r"(?:(?P<mult>milliards?|millions?|Mds?|M|[kK])" + _GAP + r"(?:d['�
             r"(?:€|euros?\b|EUR\b)")
 AMOUNT_RE = re.compile(NUMBER + _GAP + CURRENCY)
 # PDF text layers wrap lines anywhere, even between the thousands of one number ('550\n000 €')
-AMOUNT_RE_WRAPPED = re.compile(number_re(r"(?:" + _SEP + r"|\n)") + _GAP + CURRENCY)
+# ('26 \n927,85 € HT': a space may stay before the line break)
+_WRAP = r"[ \t\u00a0\u202f]*\n"
+AMOUNT_RE_WRAPPED = re.compile(number_re(r"(?:" + _SEP + r"|" + _WRAP + r")") + _GAP + CURRENCY)
+# unit prices below one euro keep up to six decimals ('0,05032 € / m3'); a leading 0 is no thousands group
+SMALL_PRICE = re.compile(r"0[.,](\d{1,6})")
 
 _WORD = (r"(?:z[ée]ro|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
          r"quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?)")
@@ -73,7 +77,17 @@ def parse_words(words: str) -> Decimal | None:
 
 
 def _number(num: str) -> Decimal | None:
+    small = SMALL_PRICE.fullmatch(num)
+    if small:
+        return Decimal("0." + small.group(1))
     return parse_decimal(re.sub(r"['’\n]", "", num).replace(", ", ","))
+
+
+def _money(value: Decimal) -> str:
+    """'198000.00'; a unit price with more than two decimals keeps them ('0.05032')."""
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        return format(value.normalize(), "f")
+    return money(value)
 
 
 def _value(m: re.Match) -> Decimal | None:
@@ -122,7 +136,7 @@ def _item(ctx: Context, value: Decimal, start: int, end: int, role: str) -> dict
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return {"value": money(value), "currency": "EUR", "text": text[start:end], "span": [start, end],
+    return {"value": _money(value), "currency": "EUR", "text": text[start:end], "span": [start, end],
             "page": ctx.doc.page_at(start), "role": role}
 
 
@@ -164,7 +178,7 @@ def text_amounts(ctx: Context) -> list[dict[str, Any]]:
     for m in pattern.finditer(text):
         start = m.start("sign") if m.group("sign") else m.start("num")
         num = m.group("num")
-        head = re.match(r"\d{1,3}(?:" + _SEP + r"|\n)", num)
+        head = re.match(r"\d{1,3}(?:" + _SEP + r"|" + _WRAP + r")", num)
         if head and CODE_BEFORE.search(text[max(0, start - 20):start]):
             # 'Chapitre 20 675 000.00 €': the first group is the chapter, not thousands
             start += head.end()

@@ -34,6 +34,9 @@ def values(ctx, text: str) -> list[str]:
     ("le montant de la subvention s'élève à 100 000, 00 € au budget", "100000.00"),
     ("Le montant annuel de 682 023\n€.", "682023.00"),
     ("Chapitre 20 675 000.00 € 168 750.00 €", "675000.00"),
+    ("Fixé à 0,05032 € / m3 la contre-valeur", "0.05032"),
+    ("le tarif est fixé par l'agence de l'eau à 0.148 €/m3 ;", "0.148"),
+    ("une redevance de 0,34 €/m3", "0.34"),
 ])
 def test_value(ctx, text, value):
     assert value in values(ctx, text)
@@ -50,6 +53,17 @@ def test_value(ctx, text, value):
 ])
 def test_not_an_amount(ctx, text):
     assert values(ctx, text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("à hauteur de 26 \n927,85 € HT.", "26927.85"),
+    ("soit 3 111 \n000,11 €,", "3111000.11"),
+])
+def test_pdf_line_wrap_inside_a_number(ctx, text, value):
+    c = ctx(text)
+    c.doc.media_type = "application/pdf"
+    vals = [a["value"] for a in amounts.extract(c)["amounts"]]
+    assert vals == [value]
 
 
 def test_chapter_number_is_not_thousands(ctx):
