@@ -79,9 +79,9 @@ HEAD_END = r"^\s*(?:Vu\b|VU\b|Après\s+en\s+avoir\s+délibéré|Considérant|DEC
 # "DEL2025-76 : title", "D2025-008- Objet : title", "N° 2024-12 : title", "Délibération n° 2023-12 : title"
 TITLE_AFTER_NUMBER = (r"^[ \t]*(?:(?i:D[ée]lib[ée]ration)[ \t]+)?(?:[Nn][°o][ \t]*)?(?:[A-Z]{1,4}[ \t_-]*)?"
                       r"\d{2,4}[ \t]*[-/._][ \t]*\d{1,5}(?!\d)[ \t]*[-–—:]?[ \t]*(?:Objet[ \t]*:)?[ \t]*(?P<title>\S[^\n]*)")
-TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"
 TITLE_OBJET = r"^[ \t]*Objet[ \t]*:[ \t]*(?P<title>\S[^\n]*)"
-TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"
+# "1. Subventions", "6.3 Verger de sauvegarde" (a numbered agenda item or sub-item)
+TITLE_AFTER_ITEM = r"^[ \t]*\d{1,2}(?:\.\d{1,2})?[ \t]*[.)°-]?[ \t]+(?P<title>[^\W\d][^\n]*)"
 TITLE_STOP = r"^\s*(?:Rapporteur|Rapport\b|Monsieur|Madame|M\.|Mme|Vu\b|VU\b|Le\s+Conseil|La\s+Commission|Expos[ée]|Note\b|Pr[ée]sent|Absent|Excus|\(N|N°)"
 # a title line continues on the next one after a word like these
 CONTINUATION_END = r"(?:\b(?:de|des|du|la|le|les|à|au|aux|et|ou|pour|en|sur|avec|dans|par|d['’]|l['’]|entre|relative?s?|portant)|[-–—,:'’])\s*$"

@@ -98,6 +98,32 @@ def _words(s: str, n: int = 2) -> list[str]:
 def agenda_headings(text: str) -> list[int]:
     """Offsets of the deliberations announced by a numbered agenda, when at least two of
     them are found again after it."""
+    return [pos for pos, _n in _agenda_items(text)]
+
+
+# An agenda item may hold numbered sub-items ("6 Questions diverses" ... "6.3 Verger de
+# sauvegarde"); when one of them records a vote it is a deliberation of its own, and the item
+# is cut at each sub-item heading. VOTE_MARK tells that a text records a vote.
+SUB_ITEM = r"^[^\S\n]*{n}\.(?P<m>\d{{1,2}})(?![.,]?\d)[.)]?[^\S\n]+[^\W\d][^\n]*$"
+VOTE_MARK = r"\bvote\s*:|\b\d+\s+pour\b|\bpour\s*:\s*\d|[àa]\s+l['’]unanimit[ée]|\badopt[ée]e?\b"
+_VOTE_MARK = re.compile(VOTE_MARK, re.I)
+
+
+def sub_item_headings(text: str, n: str, start: int, end: int) -> list[int]:
+    """Offsets of the sub-items "n.1", "n.2", ... of agenda item ``n`` between start and end,
+    numbered in order, when one of them records a vote (else none)."""
+    found: list[int] = []
+    for h in re.finditer(SUB_ITEM.format(n=re.escape(n)), text[:end], re.M, pos=start):
+        if h.group("m") == str(len(found) + 1):
+            found.append(h.start() + len(h.group(0)) - len(h.group(0).lstrip()))
+    bounds = found + [end]
+    if not any(_VOTE_MARK.search(text, bounds[i], bounds[i + 1]) for i in range(len(found))):
+        return []
+    return found
+
+
+def _agenda_items(text: str) -> list[tuple[int, str]]:
+    """(offset, item number) of the deliberations announced by a numbered agenda."""
     m = _AGENDA_HEADING.search(text)
     if not m:
         return []
@@ -114,12 +140,12 @@ def agenda_headings(text: str) -> list[int]:
             break
     if len(items) < 2:
         return []
-    found: list[int] = []
+    found: list[tuple[int, str]] = []
     cursor = pos
     for n, words in items:
         for h in _AGENDA_ITEM.finditer(text, cursor):
             if h.group("n") == n and _words(h.group("title")) == words:
-                found.append(h.start() + len(h.group(0)) - len(h.group(0).lstrip()))
+                found.append((h.start() + len(h.group(0)) - len(h.group(0).lstrip()), n))
                 cursor = h.end()
                 break
     return found if len(found) >= 2 else []
@@ -156,7 +182,11 @@ def segment(doc: ParsedDocument) -> list[ActSegment]:
     text = doc.text
     heads = act_headings(text)
     if len(heads) < 2:
-        heads = [(pos, "") for pos in agenda_headings(text)]
+        items = _agenda_items(text)
+        heads = []
+        for i, (pos, n) in enumerate(items):
+            stop = items[i + 1][0] if i + 1 < len(items) else len(text)
+            heads += [(pos, "")] + [(sub, "") for sub in sub_item_headings(text, n, pos, stop)]
     if len(heads) < 2:
         return [ActSegment(start=0, end=len(text), sections=find_sections(text, 0, len(text)))]
     acts = []

@@ -196,6 +196,15 @@ contre :
 """
 
 
+def test_sub_item_title(ctx):
+    text = ("Conseil municipal du 4 juin 2021\nOrdre du jour : \n1. Archivage \n2. Questions diverses \n"
+            "Nota : rien\n1 Archivage \nVote : 14 pour / 0 contre / 0 abstention adopté\n2 Questions diverses\n"
+            "2.1 Verger de sauvegarde \nAdhésion : Vote : 14 pour / 0 contre / 0 abstention adopté\n")
+    out = acts.extract(ctx(text))["acts"]
+    assert [a["title"] for a in out] == ["Archivage", "Questions diverses", "Verger de sauvegarde"]
+    assert out[2]["vote"]["for"] == 14 and out[1]["vote"] is None
+
+
 def test_minutes_share_the_preamble(ctx):
     out = acts.extract(ctx(MINUTES))["acts"]
     assert [a["number"] for a in out] == ["DEL2025-76", "DEL2025-77"]

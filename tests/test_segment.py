@@ -51,6 +51,17 @@ def test_numbered_agenda_items_are_found_again():
     assert len(segment(doc(text))) == 3
 
 
+def test_sub_items_with_a_vote_are_acts_of_their_own():
+    text = ("Ordre du jour : \n1. Archivage \n2. Questions diverses \nNota : rien\n1 Archivage \nVote : 14 pour\n"
+            "2 Questions diverses\n2.1 Ecole \nProposition non retenue.\n2.2 Verger de sauvegarde \n"
+            "Adhésion : Vote : 14 pour / 0 contre / 0 abstention adopté\n2.2.1 Détail\n2.3 Temple \nDevis.\n")
+    acts = segment(doc(text))
+    assert [text[a.start:a.start + 5] for a in acts] == ["1 Arc", "2 Que", "2.1 E", "2.2 V", "2.3 T"]
+    # sub-items without any vote stay inside their item
+    text = text.replace("Adhésion : Vote : 14 pour / 0 contre / 0 abstention adopté", "Adhésion.")
+    assert len(segment(doc(text))) == 2
+
+
 def test_a_departement_bundle_is_one_act_with_sections():
     text = ("DELIBERATION DE LA COMMISSION PERMANENTE\n\n**AVENANT À LA CONVENTION ENTRE LE DÉPARTEMENT**\n\n"
             "(N°2022-298)\n\nVu le code ;\n\nDECIDE :\n(Adopté)\n\nAVENANT N°1\n\ntexte\n\nRAPPORT N°38\n\ntexte")
