@@ -54,6 +54,14 @@ PRESIDENT_PATTERNS: list[str] = [
     r"PR[ÉE]SIDENCE\s+DE\s+" + _CIV + r"\s+(?:L[EA]\s+(?:MAIRE|PR[ÉE]SIDENTE?)\s*,?\s*)?" + _NAME,
     r"pr[ée]sidence\s+de\s+" + _CIV + r"\s+(?:l[ea]\s+(?:Maire|Pr[ée]sident(?:e)?)\s*,?\s*)?" + _NAME,
 ]
+# the member elected to chair the vote of the accounts, the mayor or president withdrawing
+# (CGCT L2121-14): "ÉLIT Madame X, adjointe au maire, pour présider la séance pour le vote du
+# compte financier unique", "M. X est élu président de séance"; that act is presided by X
+ACCOUNTS_CHAIR_PATTERNS: list[str] = [
+    r"\b(?i:[ée]lit|d[ée]signe)\s+" + _CIV + r"\s+" + _NAME + r"[^.\n]{0,80}?\s*(?i:pour\s+pr[ée]sider\s+la\s+s[ée]ance)",
+    _CIV + r"\s+" + _NAME + r"(?:\s*,[^,\n]{0,60},)?\s+(?i:est\s+[ée]lue?\s+pr[ée]sidente?\s+de\s+(?:la\s+)?s[ée]ance)",
+]
+ACCOUNTS_ACT = r"(?i:\bcompte\s+(?:administratif|financier\s+unique)\b)"
 RAPPORT_PATTERNS: list[str] = [r"\bRAPPORT\s+N\s*°\s*(?P<n>\d+)\b", r"\bRapport\s+n\s*°\s*(?P<n>\d+)\b"]
 # --- dates of the legality control (sending to the prefecture) and of publication
 LEGALITY_PATTERNS: list[str] = [
@@ -97,6 +105,8 @@ _BODY_RES = [(b, re.compile(p, re.I)) for b, p in BODIES]
 _MEETING_RES = [re.compile(p, re.I | re.M) for p in MEETING_DATE_PATTERNS]
 _PRESIDENT_RES = [re.compile(p) for p in PRESIDENT_PATTERNS]
 _RAPPORT_RES = [re.compile(p) for p in RAPPORT_PATTERNS]
+_ACCOUNTS_CHAIR_RES = [re.compile(p) for p in ACCOUNTS_CHAIR_PATTERNS]
+_ACCOUNTS_ACT = re.compile(ACCOUNTS_ACT)
 _LEGALITY_RES = [re.compile(DATE_LABEL_LEAD + "(?:" + p + ")" + _DATE_AFTER, re.I | re.M) for p in LEGALITY_PATTERNS]
 _PUBLICATION_RES = [re.compile(DATE_LABEL_LEAD + "(?:" + p + ")" + _DATE_AFTER, re.I | re.M) for p in PUBLICATION_PATTERNS]
 _HEAD_END = re.compile(HEAD_END, re.M)
@@ -156,6 +166,12 @@ def body(head: str) -> str | None:
 
 def president(head: str) -> str | None:
     hits = sorted((m.start(), m.group("name")) for rx in _PRESIDENT_RES for m in rx.finditer(head))
+    return collapse(hits[0][1]) if hits else None
+
+
+def accounts_chair(text: str) -> str | None:
+    """Who was elected to chair the vote of the accounts, if the text says so."""
+    hits = sorted((m.start(), m.group("name")) for rx in _ACCOUNTS_CHAIR_RES for m in rx.finditer(text))
     return collapse(hits[0][1]) if hits else None
 
 
@@ -303,4 +319,8 @@ def extract(ctx: Context) -> dict[str, Any]:
             "attendance": attendance(pre_head) or attendance(head),
             "span": [act.start, act.end],
         })
+    chair = accounts_chair(text) if not single else None
+    for a in out:
+        if chair and a["title"] and _ACCOUNTS_ACT.search(a["title"]):
+            a["president"] = chair
     return {"acts": out}

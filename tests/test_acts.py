@@ -205,6 +205,17 @@ def test_sub_item_title(ctx):
     assert out[2]["vote"]["for"] == 14 and out[1]["vote"] is None
 
 
+def test_the_chair_elected_for_the_accounts_presides_that_act(ctx):
+    text = ("Conseil Municipal du 03/04/2025\nsous la présidence de Madame Florence DEMOUY, maire.\n"
+            "D2025-008- Objet : Élection du président de séance\nLe Conseil municipal, à l'unanimité :\n"
+            "- ÉLIT Madame Emmanuelle LEMAITRE, adjointe au maire, pour présider la séance pour le vote du \n"
+            "compte financier unique de 2024.\nD2025-010- Objet : Compte Financier Unique 2024\n"
+            "Hors de la présence de Madame le Maire.\nD2025-011- Objet : Affectation des résultats 2024\nfin\n")
+    out = acts.extract(ctx(text))["acts"]
+    assert [a["president"] for a in out] == ["Florence DEMOUY", "Emmanuelle LEMAITRE", "Florence DEMOUY"]
+    assert acts.accounts_chair("M. Jean DUPONT, doyen d'âge, est élu président de séance.") == "Jean DUPONT"
+
+
 def test_minutes_share_the_preamble(ctx):
     out = acts.extract(ctx(MINUTES))["acts"]
     assert [a["number"] for a in out] == ["DEL2025-76", "DEL2025-77"]
