@@ -139,13 +139,14 @@ def query(
     sql: str = typer.Argument(..., help="SQL to run (read-only)"),
     db: Path = typer.Option(DEFAULT_DB, "--db"),
     fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+    wait: float = typer.Option(0.0, help="seconds to wait while an ingest holds the warehouse"),
 ):
     """Run SQL on the warehouse (read-only) and print the result."""
     import duckdb
 
     from pipeline.summary import print_rows
 
-    con = _connect(db, read_only=True)
+    con = _connect(db, read_only=True, wait=wait)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description or []]
