@@ -58,6 +58,7 @@ UNITS: dict[str, str] = dict(ln.split("\t") for ln in data_lines("durations_unit
 UNIT_RE = r"(?:" + "|".join(UNITS) + r")\b"
 AMOUNT_RE = r"(?P<num>" + NUMBER_RE + r")\s+(?P<unit>" + UNIT_RE + r")"
 ART = r"(?:une|la|cette)\s+(?:nouvelle\s+)?"
+AGREEMENT_WORDS = r"convention|contrat|avenant|march[ée]|bail|protocole|partenariat"
 DURATION_RES = [re.compile(p, re.I) for p in (
     # "pour une durée de 12 mois", "sur une période de deux ans", "pour la durée de 3 ans"
     r"\b(?:pour|sur|d['’]|de)\s*" + ART + r"(?:dur[ée]e|p[ée]riode)(?:\s+(?:totale|maximale|initiale|"
@@ -70,7 +71,16 @@ DURATION_RES = [re.compile(p, re.I) for p in (
     r"\b(?:conclue?s?|sign[ée]e?s?|[ée]tablie?s?|consentie?s?|accord[ée]e?s?|renouvel[ée]e?s?|"
     r"reconduite?s?|valables?)\s+pour\s+(?:une\s+dur[ée]e\s+(?:de\s+|d['’]\s*))?" + AMOUNT_RE,
     r"\bprolong\w*\s+(?:de\s+|d['’]\s*)" + AMOUNT_RE,
+    # "(convention d'un an)", "un bail de neuf ans", "contrat annuel de 12 mois"
+    r"\b(?:" + AGREEMENT_WORDS + r")\w*(?:\s+(?:annuel|pluriannuel|triennal)\w*)?\s+(?:de\s+|d['’]\s*)" + AMOUNT_RE,
 )]
+# "un partenariat est proposé avec X pour l'année 2026": a one-year agreement, when an agreement
+# word stands shortly before ("l'appel à projets au titre de l'année 2021" is no agreement's term)
+YEAR_LABEL_RE = re.compile(r"\bpour\s+l['’]\s*ann[ée]e\s+(?P<y>(?:19|20)\d{2})\b", re.I)
+YEAR_LABEL_REACH = 100
+# "Tarif d'occupation ... du contrat de concession ... pour l'année 2025": the year dates the tariff
+YEAR_LABEL_NOT_RE = re.compile(r"\b(?:tarif|redevance|taux|prix)", re.I)
+AGREEMENT_RE = re.compile(r"\b(?:" + AGREEMENT_WORDS + r")", re.I)
 DAY_RE = r"(?:1\s*(?:\^\{er\}|er|ᵉʳ)|\d{1,2})"
 DATE_NO_YEAR_RE = DAY_RE + r"\s+" + MONTH_RE
 # "du 1er octobre 2021 au 31 décembre 2022", "du 13 mai au 31 octobre 2014"
@@ -157,12 +167,20 @@ def _date_clue(m: re.Match, kind: str) -> Clue | None:
     return Clue(m.start(), m.end(), kind, **{"start_date" if kind == "start" else "end_date": d})
 
 
+def _labels_agreement(text: str, sentence_start: int, label_start: int) -> bool:
+    agreement = AGREEMENT_RE.search(text, max(sentence_start, label_start - YEAR_LABEL_REACH), label_start)
+    return bool(agreement) and not YEAR_LABEL_NOT_RE.search(text, sentence_start, agreement.start())
+
+
 def find_clues(text: str, start: int, end: int) -> list[Clue]:
     clues: list[Clue] = []
     for rx in DURATION_RES:
         clues += [c for m in rx.finditer(text, start, end) if (c := _duration_clue(m))]
     clues += [c for m in RANGE_RE.finditer(text, start, end) if (c := _range_clue(m))]
     clues += [c for m in YEARS_RE.finditer(text, start, end) if (c := _years_clue(text, m))]
+    clues += [Clue(m.start(), m.end(), "years", start_date=date(int(m.group("y")), 1, 1),
+                   end_date=date(int(m.group("y")), 12, 31)) for m in YEAR_LABEL_RE.finditer(text, start, end)
+              if _labels_agreement(text, start, m.start())]
     clues += [c for m in START_RE.finditer(text, start, end) if (c := _date_clue(m, "start"))]
     clues += [c for m in END_RE.finditer(text, start, end) if (c := _date_clue(m, "end"))]
     # one clue per stretch of text: the longest wins ("pour une durée de" and "durée ... de")

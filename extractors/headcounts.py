@@ -57,6 +57,9 @@ LINE_LABEL_RE = re.compile(r"(?:^|\n)[ \t•-]*([^\n:]{3,80}?)\s*:[^\n:]*$")
 # "de 16 à 30 agents", "entre 2 et 3 postes": a range is not a headcount
 RANGE_BEFORE_RE = re.compile(r"(?:\bde|\bentre)\s+[\d.,]+\s+(?:à|et)\s+$", re.I)
 RANGE_AFTER_RE = re.compile(r"\s+(?:à|et)\s+\d")
+# "ne peut excéder 6 personnes", "dans la limite de 3 postes": a ceiling, not a headcount
+CEILING_BEFORE_RE = re.compile(r"(?:exc[ée]d\w*|d[ée]passer|sup[ée]rieure?s?\s+à|plafonn\w*\s+à|"
+                               r"dans\s+la\s+limite\s+de|au\s+(?:plus|maximum))\s+$", re.I)
 
 
 def to_count(s: str) -> Decimal | None:
@@ -69,7 +72,8 @@ def to_count(s: str) -> Decimal | None:
 
 def in_range(text: str, m: re.Match) -> bool:
     start, end = m.span("num")
-    return bool(RANGE_BEFORE_RE.search(text, max(0, start - 30), start) or RANGE_AFTER_RE.match(text, end))
+    return bool(RANGE_BEFORE_RE.search(text, max(0, start - 30), start) or RANGE_AFTER_RE.match(text, end)
+                or CEILING_BEFORE_RE.search(text, max(0, start - 30), start))
 
 
 def _item(text: str, m: re.Match, unit: str, subject: str | None = None) -> dict[str, Any] | None:

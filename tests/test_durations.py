@@ -47,7 +47,20 @@ def test_periods(ctx, text, expected):
     assert facts(ctx, text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Cette délibération vise à pérenniser pour 2026 (convention d'un an) les ateliers.", [(12, None, None)]),
+    ("Un partenariat est proposé avec l'Espace Jean Legendre pour l'année 2026.",
+     [(12, "2026-01-01", "2026-12-31")]),
+    ("Un bail de neuf ans est consenti à la société.", [(108, None, None)]),
+])
+def test_agreement_terms(ctx, text, expected):
+    got = [(d["months"], d["start_date"], d["end_date"]) for d in durations.extract(ctx(text))["durations"]]
+    assert got == expected
+
+
 @pytest.mark.parametrize("text", [
+    "Tarif d'occupation du domaine public du contrat de concession d'Attichy pour l'année 2025.",
+    "La candidature à l'appel à projets au titre de l'année 2021 fonde la convention.",
     "Il s'agit d'un accompagnement de 12 mois.",                   # 12 mois, no duration wording
     "Trois mois avant l'expiration de la convention, les parties se réunissent.",
     "La formation dure 40 semaines à raison de 7h30 par jour.",

@@ -42,6 +42,7 @@ def test_headcounts(ctx, text, expected):
     "La collectivité souhaite une logique « un poste => un agent ».",
     "Collectivités employant de 16 à 30 agents affiliés à la CNRACL.",          # a range
     "Aménager les postes de travail de façon optimale.",
+    "Le nombre de personnes en détachement ne peut excéder 6 personnes affectées à la direction.",  # a ceiling
 ])
 def test_not_headcounts(ctx, text):
     assert facts(ctx, text) == []
