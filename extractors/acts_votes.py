@@ -55,10 +55,23 @@ def _num(s: str) -> int | None:
     return int(s) if s.isdigit() else number_word(s)
 
 
+# a table of votes line by line (one per beneficiary: "1 abstention", "4 abstentions 2 contre",
+# "2 abstentions 1 contre"): this many different counts of one kind mean the act prints no total
+PER_LINE_VOTES_MIN = 3
+
+
+def _per_line_votes(text: str) -> bool:
+    for key in VOTE_COUNT_FIRST:
+        values = {_num(m.group("n").lower()) for rx in (_LABEL_FIRST[key], _COUNT_FIRST[key]) for m in rx.finditer(text)}
+        if len(values) >= PER_LINE_VOTES_MIN:
+            return True
+    return False
+
+
 def vote(text: str) -> dict[str, Any] | None:
     """The vote of one act's text, or None when the text says nothing of it."""
     counts: dict[str, int | None] = {"for": None, "against": None, "abstention": None}
-    for key in counts:
+    for key in counts if not _per_line_votes(text) else ():
         # the first statement of the act ("Vote : 14 pour / 0 contre", then later a poll's "Pour : 49")
         hits = [h for h in (_LABEL_FIRST[key].search(text), _COUNT_FIRST[key].search(text)) if h]
         m = min(hits, key=lambda h: h.start()) if hits else None

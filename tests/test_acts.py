@@ -42,6 +42,10 @@ def one_act(ctx, text):
     # the act's own vote comes first; a poll reported later in the act ("Pour : 49") is not it
     ("Vote : 12 pour / 0 contre / 1 abstention adopté\nRésultats du sondage\nPour : 49\nContre : 33",
      {"for": 12, "against": 0, "abstention": 1, "unanimous": False, "adopted": True}),
+    # a table of votes per beneficiary: no total is printed for the act
+    ("Bols d'air 400 € Unanimité\nLes Amis 2 800 € 1 abstention\nFestival 1 200 € 4 abstentions\n2 contre\n"
+     "L'Enceinte 2 800 €\n2 abstentions\n1 contre\nLe Conseil municipal, après en avoir délibéré, à la majorité :",
+     {"for": None, "against": None, "abstention": None, "unanimous": False, "adopted": True}),
     ("les eaux usées sont rejetées dans le canal", None),
     ("Il est proposé d'attribuer 20 000 euros pour le projet.", None),
 ])
