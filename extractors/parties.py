@@ -324,6 +324,26 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[\w]+", name) if w.casefold() not in ACRONYM_SKIP).upper()
 
 
+ACRONYM_MAX = 8
+
+
+def expand_acronym(text: str, name: str) -> str | None:
+    """'VNF' -> 'Voies Navigables de France' when the text defines it: '... Voies Navigables de
+    France (VNF)'; the words right before the brackets whose initials spell the acronym."""
+    if not (name.isupper() and name.isalpha() and 2 <= len(name) <= ACRONYM_MAX):
+        return None
+    for m in re.finditer(rf"\(\s*{re.escape(name)}\s*\)", text):
+        words = list(re.finditer(r"[\w'’-]+", text[max(0, m.start() - 150):m.start()]))
+        base = max(0, m.start() - 150)
+        for k in range(len(words) - 1, -1, -1):
+            cand = text[base + words[k].start():m.start()].strip()
+            if "\n\n" in cand:
+                break
+            if cand[:1].isupper() and acronym(cand) == name:
+                return collapse(cand)
+    return None
+
+
 def same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
     fa, fb = (fold(re.sub(f"^(?i:{LEGAL_FORMS})", "", x["name"])) for x in (a, b))
     if fa.startswith(fb) or fb.startswith(fa):
@@ -358,4 +378,8 @@ def extract(ctx: Context) -> dict[str, Any]:
         if found and (issuer := issuer_party(ctx)):
             found.insert(0, issuer)
     parties = merge(found)
+    for p in parties:
+        full = expand_acronym(text, p["name"])
+        if full and not any(q is not p and same_party({"name": full}, q) for q in parties):
+            p["name"] = full
     return {"parties": parties if len(parties) > 1 else []}  # a convention binds two parties at least

@@ -146,3 +146,11 @@ def test_ner_fallback_uses_gazetteer_ruler():
     ents = [(e.text, e.label_) for e in parties.nlp()("Pôle emploi, représenté par sa Directrice territoriale").ents]
     assert ("Pôle emploi", "ORG") in ents
     assert parties.ner_org("Pôle emploi, représenté par sa Directrice") == (0, 11)
+
+
+def test_acronym_expanded_where_the_text_defines_it(ctx):
+    text = ("Les stations rejettent leurs eaux dans l'Aisne qui est gérée par les Voies Navigables de France (VNF). "
+            "Le Président est autorisé à signer la convention entre la Communauté de Communes des Lisières de "
+            "l'Oise et VNF pour autoriser les rejets.")
+    assert "Voies Navigables de France" in names(ctx, text)
+    assert "VNF" not in names(ctx, text)
