@@ -288,9 +288,9 @@ def free_text_parties(text: str) -> list[dict[str, Any]]:
             if span is None:
                 continue
             p = party(text, *span)
-            while p:  # "entre X et Y", "avec X et Y"
+            while p:  # "entre X et Y", "avec X et Y", "entre X, Y et Z"
                 out.append(p)
-                nxt = re.match(r"\s*(?:et|&)\s+", text[span[1]:end])
+                nxt = re.match(r"\s*(?:,\s*(?:et\s+)?|et\s+|&\s+)", text[span[1]:end])
                 span = nxt and name_at(text, span[1] + nxt.end(), end)
                 p = span and party(text, *span)
     return out

@@ -154,3 +154,10 @@ def test_acronym_expanded_where_the_text_defines_it(ctx):
             "l'Oise et VNF pour autoriser les rejets.")
     assert "Voies Navigables de France" in names(ctx, text)
     assert "VNF" not in names(ctx, text)
+
+
+def test_partners_listed_with_commas(ctx):
+    text = ("Il est proposé d'approuver le projet de convention territoriale globale conclu entre la Communauté "
+            "de Communes des Lisières de l'Oise, la Caisse d'Allocations Familiales et les communes membres.")
+    got = names(ctx, text)
+    assert "Caisse d'Allocations Familiales" in got and len(got) == 2
