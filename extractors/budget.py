@@ -38,6 +38,7 @@ TEXT_HEADER_START = re.compile(_RULES["text_header_start"], re.I)
 TEXT_MONEY_COLUMNS = [(f, re.compile(p, re.I)) for f, p in _RULES["text_money_columns"]]
 TEXT_CODE, TEXT_IMPUTATION = _RULES["text_code_operation"], _RULES["text_imputation"]
 _TEXT_MONEY = r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*,\d{2}"  # printed budget money: 6 019 600,00
+IMPUTATION_CELL = re.compile(_RULES["imputation_cell"])
 NOMENCLATURES = ("M52", "M57")
 _NOMENCLATURE_MENTION = re.compile(r"\b(M52|M57)\b")
 
@@ -244,6 +245,11 @@ def _lines_of(ctx: Context, table: Table, prefer: tuple[str, ...]) -> list[dict[
                 rec[field] = rec[field] or _amount(cell)
             else:
                 rec[field] = rec[field] or " ".join(cell.split())
+        if rec["imputation"] and not re.search(r"\d", rec["imputation"]):
+            rec["imputation"] = None  # 'TOTAL', 'Sous-total': not an account
+        if rec["imputation"] and (m := IMPUTATION_CELL.match(rec["imputation"])):
+            rec["imputation"] = re.sub(r"\s+", "", m.group("code"))
+            rec["libelle"] = rec["libelle"] or m.group("label").strip()
         if not any(rec[f] for f in MONEY_FIELDS) or not any(rec[f] for f in KEY_FIELDS):
             continue  # a total or an empty row
         rec["page"] = table.page

@@ -148,3 +148,17 @@ def test_chart_csv_has_m52_and_m57():
     assert charts[("M52", "nature", "6568")][0] == "Autres participations"
     assert charts[("M52", "fonction_chapitre", "9356")][0] == "Revenu de solidarité active"
     assert ("M57", "fonction", "025") in charts
+
+
+@pytest.mark.parametrize("table, expected", [
+    ("Comptes\tDépenses\tRecettes\nID –2315-041 Immobilisations corporelles en cours\t+ 7 100.00 €\t\n"
+     "IR –238-041 Avances versées\t\t+ 7 100.00 €\nTOTAL\t+ 7 100.00 €\t+ 7 100.00 €\n",
+     [("2315-041", "Immobilisations corporelles en cours", "7100.00"), ("238-041", "Avances versées", "7100.00")]),
+    ("Article\tLibellé\tMontant\n6574\tSubventions aux associations\t12 500,00 €\n",
+     [("6574", "Subventions aux associations", "12500.00")]),
+])
+def test_decision_modificative_tables(ctx, table, expected):
+    from extractors import budget
+
+    lines = budget.extract(ctx("Décision modificative n°1 :\n" + table))["budget_lines"]
+    assert [(b["imputation"], b["libelle"], b["montant"]) for b in lines] == expected
