@@ -5,9 +5,11 @@ Tasks pass paths and counts, never document text (it holds account numbers), and
 results are not persisted. The warehouse has one writer: this flow's process.
 
 With ``workers > 1`` (``delib run --workers N``) the CPU-bound half (parse + extract) of every
-document runs in a pool of worker processes shared by the whole run, while the load stays a
-per-document task in this flow's process, the single writer: ``load_document_task`` receives the
-path and picks the processed result up from this process's memory, so no text crosses Prefect.
+document runs in a pool of worker processes shared by the whole run, while the load stays in
+this flow's process, the single writer: ``load_documents_task`` receives paths (one, or
+``--load-batch`` of them: a Prefect task costs ~0.1-0.5 s, more than loading a document) and
+picks the processed results up from this process's memory, so no text crosses Prefect. Each
+document is still loaded in its own transaction.
 (prefect-dask's ``DaskTaskRunner`` would spread the same split over machines; the load would
 still need one writer, see the README's Performance section.)
 """
@@ -35,6 +37,7 @@ _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
 _REPORTS: dict[str, IngestReport] = {}
 _POOLS: dict[str, object] = {}  # run_id -> ProcessPoolExecutor (workers > 1)
 _PENDING: dict[tuple[str, str], tuple] = {}  # (run_id, path) -> (item, kind, processed, error)
+_SETTLED: dict[tuple[str, str], str] = {}  # (run_id, path) -> outcome, within one load task
 
 
 def _retry_transient(task, task_run, state) -> bool:
@@ -59,22 +62,49 @@ def ingest_document(db: str, run_id: str, path: str, source_name: str | None = N
 
 @task(retries=3, retry_delay_seconds=2, retry_condition_fn=_retry_transient,
       cache_policy=NONE, persist_result=False, log_prints=False)
-def load_document_task(db: str, run_id: str, path: str) -> str:
-    """Load one document parsed and extracted by a worker process (or record its error)."""
-    item, kind, processed, error = _PENDING[(run_id, path)]
-    out = settle(_CONNECTIONS[db], _REPORTS[run_id], item, kind, processed, error)
-    _PENDING.pop((run_id, path), None)
-    return out
+def load_documents_task(db: str, run_id: str, paths: list[str]) -> list[str]:
+    """Load documents parsed and extracted by worker processes (or record their errors), each
+    in its own transaction; returns their outcomes. A retry skips those already settled."""
+    for path in paths:
+        key = (run_id, path)
+        if key not in _SETTLED:
+            item, kind, processed, error = _PENDING[key]
+            _SETTLED[key] = settle(_CONNECTIONS[db], _REPORTS[run_id], item, kind, processed, error)
+            _PENDING.pop(key, None)
+    return [_SETTLED.pop((run_id, p)) for p in paths]
 
 
-def _settle_as_task(db: str, run_id: str):
-    def settle_fn(con, rep, item, kind, processed, error) -> str:
-        _PENDING[(run_id, item.path)] = (item, kind, processed, error)
+def _deferred_loads(db: str, run_id: str, batch: int):
+    """(settle_fn, flush) for ``process_batch``: results wait in this process's memory and are
+    loaded by one ``load_documents_task`` per ``batch`` documents."""
+    waiting: list[str] = []
+
+    def flush() -> list[tuple[str, str]]:
+        paths = list(waiting)
+        waiting.clear()
+        if not paths:
+            return []
         try:
-            return load_document_task(db, run_id, item.path)
+            return list(zip(paths, load_documents_task(db, run_id, paths)))
         finally:
-            _PENDING.pop((run_id, item.path), None)
-    return settle_fn
+            for p in paths:
+                _PENDING.pop((run_id, p), None)
+                _SETTLED.pop((run_id, p), None)
+
+    def settle_fn(con, rep, item, kind, processed, error) -> None:
+        _PENDING[(run_id, item.path)] = (item, kind, processed, error)
+        waiting.append(item.path)
+        if len(waiting) >= batch:
+            _FLUSHED.extend(flush())
+        return None
+
+    def flush_all() -> list[tuple[str, str]]:
+        out = _FLUSHED + flush()
+        _FLUSHED.clear()
+        return out
+
+    _FLUSHED: list[tuple[str, str]] = []
+    return settle_fn, flush_all
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NONE, persist_result=False)
@@ -96,7 +126,8 @@ _SOURCES: dict[str | None, Source] = {}
 
 
 @flow(name="ingest-departement", persist_result=False)
-def ingest_departement(db: str, run_id: str, source_name: str, fetch: bool = True) -> dict[str, int]:
+def ingest_departement(db: str, run_id: str, source_name: str, fetch: bool = True,
+                       load_batch: int = 1) -> dict[str, int]:
     src = _SOURCES[source_name]
     if fetch and (src.index_url or src.urls):
         fetch_new_documents(db, run_id, source_name)
@@ -108,17 +139,19 @@ def ingest_departement(db: str, run_id: str, source_name: str, fetch: bool = Tru
             outcomes[out] = outcomes.get(out, 0) + 1
         return outcomes
     items = [make_item(f, src.hint()) for f in src.files()]
+    settle_fn, flush = _deferred_loads(db, run_id, max(load_batch, 1))
     for _, out in process_batch(_CONNECTIONS[db], _REPORTS[run_id], items, pool=pool,
-                                settle_fn=_settle_as_task(db, run_id)):
+                                settle_fn=settle_fn, flush=flush):
         outcomes[out] = outcomes.get(out, 0) + 1
     return outcomes
 
 
 @flow(name="ingest-sources", persist_result=False)
 def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/curated/warehouse.duckdb",
-                   fetch: bool = True, workers: int = 1):
+                   fetch: bool = True, workers: int = 1, load_batch: int = 1):
     """Ingest every source of the manifest into the warehouse; one subflow per département.
-    ``workers > 1``: parse + extract in that many worker processes, the load stays here."""
+    ``workers > 1``: parse + extract in that many worker processes, the load stays here, one
+    task per ``load_batch`` documents (each still its own transaction)."""
     sources = load_manifest(manifest)
     _SOURCES.clear()
     _SOURCES.update({s.name: s for s in sources})
@@ -130,7 +163,7 @@ def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/cura
         _POOLS[run_id] = make_pool(workers)
     try:
         for s in sources:
-            ingest_departement(db, run_id, s.name, fetch)
+            ingest_departement(db, run_id, s.name, fetch, load_batch)
         finish_run(con, rep)
     finally:
         pool = _POOLS.pop(run_id, None)
@@ -147,9 +180,10 @@ def ingest_sources(manifest: str = "data/raw/sources.toml", db: str = "data/cura
     return Completed(message=msg, data=summary)
 
 
-def run(manifest: str | Path, db: str | Path, fetch: bool = True, workers: int = 1) -> tuple[bool, dict]:
+def run(manifest: str | Path, db: str | Path, fetch: bool = True, workers: int = 1,
+        load_batch: int = 1) -> tuple[bool, dict]:
     """Run the flow in this process; returns (all loaded, summary)."""
-    state = ingest_sources(str(manifest), str(db), fetch, workers, return_state=True)
+    state = ingest_sources(str(manifest), str(db), fetch, workers, load_batch, return_state=True)
     summary = state.result(raise_on_failure=False)
     if isinstance(summary, BaseException):
         raise summary

@@ -177,12 +177,13 @@ def run(
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="sources manifest"),
     fetch: bool = typer.Option(True, help="download what is new from web sources first"),
     workers: int = typer.Option(1, min=1, help="worker processes for parse + extract (the load stays in the flow)"),
+    load_batch: int = typer.Option(1, min=1, help="with --workers: documents per load task (each its own transaction)"),
 ):
     """Run the ingestion flow (Prefect) over every source of the manifest, then print the counts."""
     from flows.ingest_flow import run as run_flow
     from pipeline.summary import print_counts
 
-    ok, summary = run_flow(manifest, db, fetch, workers)
+    ok, summary = run_flow(manifest, db, fetch, workers, load_batch)
     console = Console()
     console.print("flow run: " + ", ".join(f"{v} {k}" for k, v in summary.items() if k != "run_id"))
     con = _connect(db, read_only=True)

@@ -213,7 +213,8 @@ def settle(con: duckdb.DuckDBPyConnection, rep: IngestReport, item: Item, kind: 
         _fail(con, rep, item.path, _sha(item.path), stage, code, message)
         return "failed"
     try:
-        load_document(con, processed, item.path, rep.run_id, item.hint, item.fetched_at, _stat(item.path))
+        load_document(con, processed, item.path, rep.run_id, item.hint, item.fetched_at, _stat(item.path),
+                      fresh=kind == "new")
     except duckdb.Error as e:
         if is_transient(e):
             raise
@@ -255,10 +256,13 @@ def ingest(con: duckdb.DuckDBPyConnection, items: list[Item], trigger: str = "cl
 
 def process_batch(con: duckdb.DuckDBPyConnection, rep: IngestReport, items: list[Item], workers: int = 1,
                   retry_failed: bool = False, settle_fn: Settle | None = None,
-                  pool: ProcessPoolExecutor | None = None) -> Iterator[tuple[str, str]]:
+                  pool: ProcessPoolExecutor | None = None,
+                  flush: Callable[[], Iterable[tuple[str, str]]] | None = None) -> Iterator[tuple[str, str]]:
     """Triage, process and load a batch; yields (path, outcome) as each file is settled.
     Parse + extract run in ``workers`` processes (or the given pool); ``settle_fn`` (default
-    ``settle``) loads each result in this process, the single writer."""
+    ``settle``) loads each result in this process, the single writer. A ``settle_fn`` may
+    defer (return None): ``flush`` then settles what it holds, before the duplicates within
+    the batch are linked."""
     settle_fn = settle_fn or settle
     todo: list[tuple[Item, str]] = []
     planned: dict[str, Item] = {}
@@ -278,7 +282,10 @@ def process_batch(con: duckdb.DuckDBPyConnection, rep: IngestReport, items: list
         t0 = time.perf_counter()
         out = settle_fn(con, rep, item, kinds[item.path], processed, error)
         rep.load_seconds += time.perf_counter() - t0
-        yield item.path, out
+        if out is not None:
+            yield item.path, out
+    if flush:
+        yield from flush()
     for item in same_bytes:
         if con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [item.sha256]).fetchone():
             link_path(con, item.path, item.sha256, _stat(item.path))

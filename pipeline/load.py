@@ -90,19 +90,23 @@ ACT_COLUMNS = ["doc_id", "act_idx", "number", "body", "meeting_date", "title", "
 
 def load_document(con: duckdb.DuckDBPyConnection, p: Processed, path: str, run_id: str | None = None,
                   hint: SourceHint | None = None, fetched_at: datetime | None = None,
-                  file_stat: tuple[float, int] | None = None) -> None:
-    """Replace the document's rows (and point ``path`` at it), all in one transaction."""
+                  file_stat: tuple[float, int] | None = None, fresh: bool = False) -> None:
+    """Replace the document's rows (and point ``path`` at it), all in one transaction.
+    ``fresh``: the caller knows neither the path nor the document is in the warehouse (a new
+    file in a batch triaged by this writer), so there is nothing to delete; DuckDB has no index
+    on ``doc_id``, every DELETE scans its table, and the scans grow with the warehouse."""
     rec, doc = p.record, p.doc
     dep = rec.get("departement") or {}
     iss = rec.get("issuer") or {}
     hint = hint or SourceHint()
     con.execute("BEGIN TRANSACTION")
     try:
-        old = con.execute("SELECT doc_id FROM document_paths WHERE path = ?", [path]).fetchone()
-        delete_document(con, doc.sha256)
-        con.execute("DELETE FROM document_paths WHERE path = ?", [path])
-        if old and old[0] != doc.sha256:
-            drop_orphan(con, old[0])
+        if not fresh:
+            old = con.execute("SELECT doc_id FROM document_paths WHERE path = ?", [path]).fetchone()
+            delete_document(con, doc.sha256)
+            con.execute("DELETE FROM document_paths WHERE path = ?", [path])
+            if old and old[0] != doc.sha256:
+                drop_orphan(con, old[0])
         con.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.sha256, path.rsplit("/", 1)[-1], doc.media_type, doc.n_pages, doc.text_source, doc.encoding,

@@ -155,8 +155,53 @@ def find_cell_tables(edges: list[dict[str, Any]]) -> list[list[tuple[float, floa
     edges = T.merge_edges(edges, SNAP_TOLERANCE, SNAP_TOLERANCE, JOIN_TOLERANCE, JOIN_TOLERANCE)
     edges = utils.filter_edges(edges, min_length=EDGE_MIN_LENGTH)
     inter = T.edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
-    cells = T.intersections_to_cells(inter)
-    return T.cells_to_tables(cells)
+    return T.cells_to_tables(intersections_to_cells(inter))
+
+
+def intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """``pdfplumber.table.intersections_to_cells``, same cells in the same order, with each
+    point's edge sets built once and its column and row found by bisection (pdfplumber
+    rebuilds the sets at every test and scans every later point: most of its grid time)."""
+    import bisect
+
+    from pdfplumber.utils import obj_to_bbox
+
+    v = {p: frozenset(map(obj_to_bbox, d["v"])) for p, d in intersections.items()}
+    h = {p: frozenset(map(obj_to_bbox, d["h"])) for p, d in intersections.items()}
+
+    def connects(p1, p2) -> bool:
+        return ((p1[0] == p2[0] and not v[p1].isdisjoint(v[p2]))
+                or (p1[1] == p2[1] and not h[p1].isdisjoint(h[p2])))
+
+    points = sorted(intersections)
+    columns: dict[float, list] = {}
+    rows: dict[float, list] = {}
+    for p in points:  # in sorted order: a column by y, a row by x
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+    row_keys = {y: [q[0] for q in r] for y, r in rows.items()}
+    col_keys = {x: [q[1] for q in c] for x, c in columns.items()}
+    cells = []
+    for pt in points[:-1]:
+        col, row = columns[pt[0]], rows[pt[1]]
+        below = col[bisect.bisect_right(col_keys[pt[0]], pt[1]):]
+        right = row[bisect.bisect_right(row_keys[pt[1]], pt[0]):]
+        found = None
+        for b in below:
+            if not connects(pt, b):
+                continue
+            for r in right:
+                if not connects(pt, r):
+                    continue
+                corner = (r[0], b[1])
+                if corner in intersections and connects(corner, r) and connects(corner, b):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
 
 
 # ----------------------------------------------------------------------------- chars
@@ -173,13 +218,14 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, An
     br = ctypes.byref(rect)
     chars: list[dict[str, Any]] = []
     pending_space = False
+    codes = _all_codes(tp, n)
     for i in range(n):
-        u = raw.FPDFText_GetUnicode(tp, i)
+        u = codes[i] if codes is not None else raw.FPDFText_GetUnicode(tp, i)
         if u in (0, 10, 13, 0xFFFF):
             pending_space = False
             continue
-        if raw.FPDFText_IsGenerated(tp, i) == 1:
-            pending_space = u == 32 and bool(chars)
+        if u == 32 and raw.FPDFText_IsGenerated(tp, i) == 1:  # PDFium generates spaces and line breaks only
+            pending_space = bool(chars)
             continue
         if not raw.FPDFText_GetLooseCharBox(tp, i, br):
             continue
@@ -200,16 +246,25 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, An
     return chars
 
 
+def _all_codes(tp, n: int) -> list[int] | None:
+    """The code points of all characters in one call (None when a character outside the BMP
+    makes UTF-16 units and character indexes disagree)."""
+    if n <= 0:
+        return []
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = raw.FPDFText_GetText(tp, 0, n, buf)
+    units = list(buf[:max(got - 1, 0)])
+    if len(units) != n or any(0xD800 <= u < 0xE000 for u in units):
+        return None
+    return units
+
+
 def _same_line(prev: dict[str, Any], top: float, bottom: float) -> bool:
     overlap = min(prev["bottom"], bottom) - max(prev["top"], top)
     return overlap > 0.5 * min(prev["height"], bottom - top)
 
 
 _HYPHENS = {0x02: "-", 0xFFFE: "-"}  # PDFium's soft hyphens, as parse.pdf_text reads them
-
-
-def _mid(ch: dict[str, Any]) -> tuple[float, float]:
-    return (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
 
 
 def extract_cells(cells: list[tuple[float, float, float, float]], chars: list[dict[str, Any]]) -> list[list[str | None]]:
@@ -221,21 +276,21 @@ def extract_cells(cells: list[tuple[float, float, float, float]], chars: list[di
     from pdfplumber import table as T
     from pdfplumber import utils
 
-    order = sorted(range(len(chars)), key=lambda i: _mid(chars[i])[1])
-    vmids = [_mid(chars[i])[1] for i in order]
+    mids = [((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2) for ch in chars]
+    order = sorted(range(len(chars)), key=lambda i: mids[i][1])
+    vmids = [mids[i][1] for i in order]
     out: list[list[str | None]] = []
     for row in T.Table(None, cells).rows:
         x0, top, x1, bottom = row.bbox
-        idx = sorted(order[bisect.bisect_left(vmids, top):bisect.bisect_left(vmids, bottom)])
-        row_chars = [chars[i] for i in idx if x0 <= _mid(chars[i])[0] < x1]
+        idx = [i for i in sorted(order[bisect.bisect_left(vmids, top):bisect.bisect_left(vmids, bottom)])
+               if x0 <= mids[i][0] < x1]
         arr: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            inside = [ch for ch in row_chars
-                      if cx0 <= (ch["x0"] + ch["x1"]) / 2 < cx1 and ctop <= (ch["top"] + ch["bottom"]) / 2 < cbottom]
+            inside = [chars[i] for i in idx if cx0 <= mids[i][0] < cx1 and ctop <= mids[i][1] < cbottom]
             arr.append(utils.extract_text(inside) if inside else "")
         out.append(arr)
     return out
