@@ -7,7 +7,7 @@ results are not persisted. The warehouse has one writer: this flow's process.
 With ``workers > 1`` (``delib run --workers N``) the CPU-bound half (parse + extract) of every
 document runs in a pool of worker processes shared by the whole run, while the load stays in
 this flow's process, the single writer: ``load_documents_task`` receives paths (one, or
-``--load-batch`` of them: a Prefect task costs ~0.1-0.5 s, more than loading a document) and
+``--load-batch`` of them: a Prefect task costs ~0.05-0.25 s, about a load or more) and
 picks the processed results up from this process's memory, so no text crosses Prefect. Each
 document is still loaded in its own transaction.
 (prefect-dask's ``DaskTaskRunner`` would spread the same split over machines; the load would

@@ -202,9 +202,10 @@ def run_cmd(args: list[str]) -> dict:
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 2):
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}: {err[-2000:]}")
-    children_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # Linux: KiB
+    # without psutil: the largest process any child run had (Linux: KiB), a floor
+    children_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {"wall_s": round(wall, 3), "exit": proc.returncode,
-            "peak_rss_mib": round(max(peak.peak, children_max) / 2**20, 1)}
+            "peak_rss_mib": round((peak.peak or children_max) / 2**20, 1)}
 
 
 def last_run(db: Path) -> dict:
