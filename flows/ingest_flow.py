@@ -28,7 +28,8 @@ from models.document import SourceHint
 from models.warehouse import connect
 from pipeline.errors import ErrorCode
 from pipeline.fetch import fetch_source
-from pipeline.ingest import (IngestReport, finish_run, ingest_one, is_transient, make_item, make_pool,
+from pipeline.ingest import (FileStillWriting, IngestReport, finish_run, ingest_one, is_transient, make_item,
+                             make_pool,
                              process_batch, settle, start_run)
 from pipeline.load import record_error
 from pipeline.sources import Source, load_manifest
@@ -45,7 +46,7 @@ def _retry_transient(task, task_run, state) -> bool:
     try:
         state.result()
     except Exception as e:  # inspecting the failure, re-raised by Prefect if not retried
-        return is_transient(e) or isinstance(e, (FileNotFoundError, PermissionError))
+        return is_transient(e) or isinstance(e, (FileStillWriting, FileNotFoundError, PermissionError))
     return False
 
 

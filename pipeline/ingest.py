@@ -180,6 +180,9 @@ def triage(con: duckdb.DuckDBPyConnection, item: Item, rep: IngestReport, retry_
     except OSError as e:
         _fail(con, rep, item.path, None, "read", ErrorCode.E011_UNREADABLE.value, f"E011: {e}")
         return "failed"
+    after = _stat(item.path)
+    if st and (after != st or len(data) != st[1]):
+        raise FileStillWriting(f"{item.path} changed while it was read (still being written?)")
     digest = item.sha256 = sha256_bytes(data)
     if row and row[0] == digest:
         link_path(con, item.path, digest, st)  # touched, same bytes: refresh the stat
@@ -223,6 +226,10 @@ def settle(con: duckdb.DuckDBPyConnection, rep: IngestReport, item: Item, kind: 
         return "failed"
     setattr(rep, kind, getattr(rep, kind) + 1)
     return kind
+
+
+class FileStillWriting(OSError):
+    """The file changed while it was read (still being written): try again later."""
 
 
 def is_transient(e: BaseException) -> bool:
@@ -269,7 +276,12 @@ def process_batch(con: duckdb.DuckDBPyConnection, rep: IngestReport, items: list
     same_bytes: list[Item] = []  # the same bytes twice in this batch: processed once
     rows = known_paths(con, [it.path for it in items])
     for item in items:
-        kind = triage(con, item, rep, retry_failed, rows.get(item.path))
+        try:
+            kind = triage(con, item, rep, retry_failed, rows.get(item.path))
+        except FileStillWriting as e:
+            log.warning("%s; left for the next run", e)
+            rep.skipped += 1
+            kind = "skipped"
         if kind in TO_PROCESS and item.sha256 in planned:
             same_bytes.append(item)
         elif kind in TO_PROCESS:

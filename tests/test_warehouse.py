@@ -98,3 +98,26 @@ def test_stored_text_is_redacted(memdb, tmp_path):
     text = memdb.execute("SELECT text FROM documents").fetchone()[0]
     assert "11264600200" not in text and "RIB :" in text
     assert len(text) == len(p.read_text(encoding="utf-8"))
+
+
+def test_file_still_being_written_is_left_for_the_next_run(memdb, tmp_path, monkeypatch):
+    import pipeline.ingest as ingest_mod
+    from pipeline.ingest import FileStillWriting, Item, IngestReport, ingest_one
+
+    p = tmp_path / "en-cours.txt"
+    shutil.copy(RAW / "82" / "82_cp_2022-09-20_accompagnement-global.txt", p)
+    real_stat = ingest_mod._stat
+    calls = {"n": 0}
+
+    def growing(path):  # the size changes between the stat before and after the read
+        calls["n"] += 1
+        mtime, size = real_stat(path)
+        return (mtime, size + calls["n"])
+
+    monkeypatch.setattr(ingest_mod, "_stat", growing)
+    rep = ingest(memdb, collect([p]))
+    assert (rep.new, rep.skipped, rep.failed) == (0, 1, 0)
+    with pytest.raises(FileStillWriting):  # the flow's task lets it surface, to be retried
+        ingest_one(memdb, IngestReport(run_id="t"), Item(str(p)))
+    monkeypatch.setattr(ingest_mod, "_stat", real_stat)
+    assert ingest(memdb, collect([p])).new == 1
