@@ -29,8 +29,7 @@ from models.warehouse import connect
 from pipeline.errors import ErrorCode
 from pipeline.fetch import fetch_source
 from pipeline.ingest import (FileStillWriting, IngestReport, finish_run, ingest_one, is_transient, make_item,
-                             make_pool,
-                             process_batch, settle, start_run)
+                             make_pool, process_batch, settle, start_run)
 from pipeline.load import record_error
 from pipeline.sources import Source, load_manifest
 
