@@ -22,5 +22,3 @@ REGISTRY: list[ModuleType] = [
     durations,
     headcounts,
 ]
-
-FAMILIES: dict[str, ModuleType] = {f: m for m in REGISTRY for f in m.PRODUCES}

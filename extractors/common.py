@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from models.document import ActSegment, ParsedDocument, SourceHint
 
@@ -119,5 +119,3 @@ def parse_date(s: str) -> date | None:
 def iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
-
-Extract = Callable[[Context], dict[str, Any]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -48,7 +47,6 @@ class IngestReport:
     duplicate: int = 0
     failed: int = 0
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # path, stage, code, message
-    load_seconds: float = 0.0  # time spent loading (the single writer), for the benchmark
 
     @property
     def status(self) -> str:
@@ -291,9 +289,7 @@ def process_batch(con: duckdb.DuckDBPyConnection, rep: IngestReport, items: list
             yield item.path, kind
     kinds = {it.path: kind for it, kind in todo}
     for item, processed, error in _run(todo, workers, pool):
-        t0 = time.perf_counter()
         out = settle_fn(con, rep, item, kinds[item.path], processed, error)
-        rep.load_seconds += time.perf_counter() - t0
         if out is not None:
             yield item.path, out
     if flush:

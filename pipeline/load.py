@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 
@@ -184,7 +184,3 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         out[t.strip('"')] = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
     out["errors"] = con.execute("SELECT count(DISTINCT path) FROM ingestion_errors").fetchone()[0]
     return out
-
-
-def iter_rows(con, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-    return con.execute(sql, list(params)).fetchall()

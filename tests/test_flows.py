@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from models.warehouse import connect
 from pipeline.load import counts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import extractors
