@@ -66,11 +66,16 @@ def make_item(path: str | Path, hint: SourceHint | None = None) -> Item:
 
 
 class _Hints:
-    """``sources.hint_for`` and ``fetch.url_for`` for many files: each source's files are listed
-    and each folder's fetch state read once, not once per file (10 000 files: seconds saved)."""
+    """``sources.hint_for_name`` and ``fetch.url_for`` for many files: each source's files are
+    listed and each folder's fetch state read once, not once per file (10 000 files: seconds
+    saved)."""
 
     def __init__(self, sources: list[Source]):
         self.sources = [(s, {f.resolve() for f in s.files()}, s.folder.resolve()) for s in sources]
+        self.stems: dict[str, Source] = {}
+        for s, files, _ in self.sources:
+            for f in files:
+                self.stems.setdefault(f.stem, s)
         self.states: dict[Path, dict[str, tuple[str, str | None]]] = {}
 
     def hint(self, f: Path) -> SourceHint:
@@ -78,7 +83,9 @@ class _Hints:
         for s, files, folder in self.sources:
             if p in files or folder in p.parents:
                 return s.hint()
-        return SourceHint()
+        # a file outside the sources with a source file's stem (e.g. its PDF rendition)
+        same = self.stems.get(f.stem)
+        return same.hint() if same else SourceHint()
 
     def fetched(self, f: Path) -> tuple[str | None, str | None]:
         from pipeline.fetch import load_state
