@@ -88,7 +88,37 @@ FREE_TEXT_LINKS = [
     r"(?i)\b(?:signer|conclure|passer)\b[^.;«»]{0,120}?\b(?P<link>avec)\s+",
     r"\b[Ss]ubventions?\b(?:(?!\b(?:qui|que|et|pour|dont|sur)\b)[^.;«»]){0,60}?\b(?P<link>à)\s+(?=(?:l['’]|la\s+|le\s+)?(?:[Aa]ssociation\b|[A-ZÀ-Ý]))",
     r"(?i)\battribuer\s+(?P<link>à)\s+(?=l['’]association\b)",
+    # a partnership: "partenariat avec l'Espace X", "convention de partenariat pour Paroles, festival ..."
+    r"(?i:\bpartenariat\s+)(?:(?P<link>avec)\s+|(?P<link>pour)\s+(?=[A-ZÀ-Ý]))",
+    # joining a body's contract or purchasing group: "adhésion au contrat d'assurance des risques
+    # statutaires du Centre de Gestion de l'Oise", "adhérer au groupement de commandes coordonné par X"
+    r"(?i:\badh[ée](?:sion|rer|re)\s+(?:au|à\s+la|à\s+l['’]|aux)\s*(?:contrats?|conventions?|groupements?|"
+    r"accords?-cadres?|march[ée]s?)\b)(?:[^.;«»\n]|\n(?!\s*\n)){0,120}?"
+    r"(?:\b(?P<link>du|de\s+la|des|par)\s+|\b(?P<link>de\s+l['’])\s*)(?=[A-ZÀ-Ý])",
+    # a mandate given to a body: "donner mandat au Centre de Gestion pour ..."
+    r"(?i:\bmandat\s+)(?P<link>au|à\s+la|à\s+l['’])\s*(?=[A-ZÀ-Ý])",
+    # a loan guarantee: the borrower ("garantie ... des emprunts que la SERM va contracter",
+    # "garantie accordée à X", "prêt souscrit par X") and the lender ("... contracter auprès de Y")
+    r"(?i:\bgarantie\b[^.;«»]{0,160}?\b(?:emprunts?|pr[êe]ts?)\s+)(?P<link>que)\s+",
+    r"(?i:\bgarantie\s+(?:\w+\s+){0,3}?accord[ée]e?s?\s+)(?P<link>à)\s+(?=(?i:l['’]|la\s+|le\s+)?[A-ZÀ-Ý])",
+    r"(?i:\b(?:emprunts?|pr[êe]ts?)\b[^.;«»]{0,120}?\b(?:souscri|contract)\w*\s+)(?P<link>par)\s+(?=(?i:l['’]|la\s+|le\s+)?[A-ZÀ-Ý])",
+    r"(?i:\b(?:emprunts?|pr[êe]ts?|contrats?)\b(?:(?!\b(?:subventions?|aides?|sollicit\w*|demandes?)\b)[^.;«»]){0,200}?"
+    r"\b(?:souscri|contract|conclu)\w*\b[^.;«»:]{0,80}?\b)(?P<link>aupr[èe]s\s+(?:de\s+la|de\s+l['’]|du|des|de))\s*"
+    r"(?=(?i:l['’]|la\s+|le\s+)?[A-ZÀ-Ý])",
+    # a public contract awarded: "attribuer le marché ... à la société X"
+    r"(?i:\battribu\w*\s+(?:le|les|ce|ces)\s+(?:march[ée]s?|lots?)\b[^.;«»\n]{0,150}?\s)(?P<link>à)\s+"
+    r"(?=(?i:l['’]|la\s+|le\s+)?(?i:(?:soci[ée]t[ée]|entreprise|groupement|cabinet)\s+)?[A-ZÀ-Ý])",
 ]
+# a list of partners after a colon: "contracter auprès de :\n- la Banque Postale ...,\n- du Crédit Agricole"
+LIST_LINKS = [
+    r"(?i:\b(?:emprunts?|pr[êe]ts?|contrats?)\b[^.;«»]{0,200}?\b(?:souscri|contract|conclu)\w*\s+aupr[èe]s\s+(?:de|des))\s*:",
+]
+LIST_ITEM = r"[ \t]*\n[ \t]*[-–•▪o][ \t]+(?:(?i:de\s+la|de\s+l['’]|du|des|de)\s*)?"
+# a public contract's lots awarded: "attribuer les lots n° 1, n° 2 : o Lot n° 1 – Dommages aux biens – GROUPAMA PVL"
+LOT_AWARD = r"(?i:\battribu\w*\s+(?:les|le)\s+lots?\b)"
+LOT_LINE = (r"(?m)^[ \t]*[o•▪\-–]?[ \t]*(?i:lot)\s*n[°o]?\s*\d+\s*[-–][^\n]*?[-–][ \t]+"
+            r"(?P<name>[A-Z0-9][^\n]*?)[ \t]*$")
+LOT_NOT_AWARDED = r"(?i)infructueux|sans\s+suite|aucune\s+offre|pas\s+de\s+r[ée]ponse"
 # a clause starting with these cites a past act: its partners are not parties
 CITATION_CLAUSE = r"[\s\-–•]*(?:Vu|VU)\b"
 # where a clause begins: sentence end, blank line, or a line opening a bullet or a new clause
@@ -114,6 +144,12 @@ _CIVIL_PERSON_RE = re.compile(CIVIL_PERSON)
 _REDACTED_RE = re.compile(rf"(?:{CIVILITY}\s+)?{REDACTED}")
 _CONT_RE = re.compile(CONTINUATION)
 _LINK_RES = [re.compile(p) for p in FREE_TEXT_LINKS]
+_LIST_LINK_RES = [re.compile(p) for p in LIST_LINKS]
+_LIST_ITEM_RE = re.compile(LIST_ITEM)
+_LOT_AWARD_RE = re.compile(LOT_AWARD)
+_ACRONYM_TAIL_RE = re.compile(r"(?P<words>(?:[ \t]*\n?[ \t]*[\w'’-]+){1,4}?)[ \t]*\n?[ \t]*"
+                              r"\(\s*(?P<acr>[A-ZÀ-Ý](?:\.?[A-ZÀ-Ý]){1,7}\.?)\s*\)")
+_LOT_LINE_RE = re.compile(LOT_LINE)
 _CITATION_RE = re.compile(CITATION_CLAUSE)
 _CLAUSE_CUT_RE = re.compile(CLAUSE_CUTS)
 
@@ -228,7 +264,12 @@ def name_at(text: str, pos: int, end: int) -> tuple[int, int] | None:
     if head is None:
         return None
     cont = _CONT_RE.match(window, head.end())
-    return start, start + cont.end()
+    stop = start + cont.end()
+    # a name the text abbreviates right after it: "Société d'Equipement de la région Montpelliéraine (SERM)"
+    tail = _ACRONYM_TAIL_RE.match(text, stop, end)
+    if tail and acronym(text[start:tail.end("words")]) == tail["acr"].replace(".", ""):
+        stop = tail.end()
+    return start, stop
 
 
 def party(text: str, s: int, e: int, **rep: Any) -> dict[str, Any] | None:
@@ -293,6 +334,30 @@ def free_text_parties(text: str) -> list[dict[str, Any]]:
                 nxt = re.match(r"\s*(?:,\s*(?:et\s+)?|et\s+|&\s+)", text[span[1]:end])
                 span = nxt and name_at(text, span[1] + nxt.end(), end)
                 p = span and party(text, *span)
+    for rx in _LIST_LINK_RES:
+        for m in rx.finditer(text):
+            if _CITATION_RE.match(text, clause_start(text, m.start())):
+                continue
+            pos = m.end()
+            while item := _LIST_ITEM_RE.match(text, pos):
+                stop = re.compile(r"[,.;:\n]").search(text, item.end())
+                end = stop.start() if stop else len(text)
+                span = name_at(text, item.end(), end)
+                p = span and party(text, *span)
+                if not p:
+                    break
+                out.append(p)
+                pos = text.find("\n", span[1]) if "\n" in text[span[1]:] else len(text)
+    for m in _LOT_AWARD_RE.finditer(text):
+        if _CITATION_RE.match(text, clause_start(text, m.start())):
+            continue
+        pos = text.find("\n", m.end())
+        while pos >= 0 and (line := _LOT_LINE_RE.match(text, pos + 1)):
+            s, e = line.span("name")
+            e = s + len(re.split(r"\s*\(", text[s:e])[0])
+            if not re.search(LOT_NOT_AWARDED, text[s:e]) and (p := party(text, s, e)):
+                out.append(p)
+            pos = line.end()
     return out
 
 

@@ -161,3 +161,49 @@ def test_partners_listed_with_commas(ctx):
             "de Communes des Lisières de l'Oise, la Caisse d'Allocations Familiales et les communes membres.")
     got = names(ctx, text)
     assert "Caisse d'Allocations Familiales" in got and len(got) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # joining a body's group contract; its acronym with the department number is the same body
+    ("Communauté de Communes des Lisières de l'Oise\nDEL 2025-88 : Adhésion au contrat d’assurance des risques "
+     "statutaires du Centre de Gestion de l’Oise\nLes collectivités peuvent adhérer au contrat d’assurance du CDG 60.",
+     ["Communauté de Communes des Lisières de l'Oise", "Centre de Gestion de l’Oise"]),
+    ("Commune de Pierrefonds\nLe conseil décide de donner mandat au Centre de Gestion de l'Oise pour la "
+     "consultation.", ["Commune de Pierrefonds", "Centre de Gestion de l'Oise"]),
+    # a partnership with / for a named partner
+    ("Commune de Pierrefonds\nLe conseil approuve le partenariat avec l’Espace Jean Legendre pour 2026.",
+     ["Commune de Pierrefonds", "Espace Jean Legendre"]),
+    ("Communauté de Communes des Lisières de l'Oise\n- Approuvé la signature de la convention de partenariat "
+     "pour Paroles, festival de la langue française,", ["Communauté de Communes des Lisières de l'Oise", "Paroles"]),
+    # a loan guarantee: borrower (its name completed up to its acronym) and the listed lenders
+    ("Ville de Montpellier\n- D’accorder la garantie de la Ville à hauteur de 80 % des emprunts que la Société "
+     "d’Equipement de la région Montpelliéraine (SERM) va contracter auprès de :\n- la Banque Postale Crédit "
+     "Entreprises à hauteur de 2 M€ de garantie,\n- du Crédit Agricole à hauteur de 2 M€ de garantie.",
+     ["Ville de Montpellier", "Société d’Equipement de la région Montpelliéraine (SERM)",
+      "Banque Postale Crédit Entreprises", "Crédit Agricole"]),
+    ("Commune d'Arras\nLe conseil accorde sa garantie pour le remboursement d'un prêt souscrit par Pas-de-Calais "
+     "Habitat auprès de la Caisse des dépôts et consignations.",
+     ["Commune d'Arras", "Pas-de-Calais Habitat", "Caisse des dépôts et consignations"]),
+    # a public contract's lots awarded; a lot without an offer names nobody
+    ("Communauté de Communes des Lisières de l'Oise\n- Approuvé le choix de la commission et d’attribuer les "
+     "lots n° 1, n° 2 ;\no Lot n° 1 – Dommages aux biens – GROUPAMA PVL\no Lot n° 2 - Véhicules – Lot infructueux\n"
+     "- Inscrit au budget les crédits.", ["Communauté de Communes des Lisières de l'Oise", "GROUPAMA PVL"]),
+    ("Commune de Pierrefonds\nLe conseil décide d'attribuer le marché de voirie à la société COLAS pour 52 000 €.",
+     ["Commune de Pierrefonds", "société COLAS"]),
+])
+def test_partners_of_contracts_guarantees_and_awards(ctx, text, expected):
+    assert names(ctx, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a subsidy requested from a body, a membership, a cited adhesion: no contracting party
+    "Commune de Pierrefonds\nSollicitation d’une subvention auprès de l’Etat au titre de la DETR 2024.",
+    "Commune de Couthenans\nAdhésion à l’association verger vivant = 30€/an. Vote : 14 pour.",
+    "Commune de Pierrefonds\nVu la délibération portant adhésion au contrat groupe du Centre de Gestion de l'Oise,",
+    "Commune de Pierrefonds\nLe partenariat pour la promotion du territoire se poursuit.",
+    "Ville de Montpellier\nLa garantie accordée par la Ville de Montpellier est une garantie à première demande.",
+    # lots listed before the award (offers received) are not awarded
+    "Commune de Pierrefonds\nLa collectivité a reçu les plis suivants :\nLot n° 1 – Dommages aux biens – GROUPAMA PVL",
+])
+def test_no_partner_without_a_contract(ctx, text):
+    assert names(ctx, text) == []
