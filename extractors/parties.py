@@ -88,8 +88,10 @@ FREE_TEXT_LINKS = [
     r"(?i)\b(?:signer|conclure|passer)\b[^.;«»]{0,120}?\b(?P<link>avec)\s+",
     r"\b[Ss]ubventions?\b(?:(?!\b(?:qui|que|et|pour|dont|sur)\b)[^.;«»]){0,60}?\b(?P<link>à)\s+(?=(?:l['’]|la\s+|le\s+)?(?:[Aa]ssociation\b|[A-ZÀ-Ý]))",
     r"(?i)\battribuer\s+(?P<link>à)\s+(?=l['’]association\b)",
-    # a partnership: "partenariat avec l'Espace X", "convention de partenariat pour Paroles, festival ..."
-    r"(?i:\bpartenariat\s+)(?:(?P<link>avec)\s+|(?P<link>pour)\s+(?=[A-ZÀ-Ý]))",
+    # a partnership: "le partenariat avec l'Espace X", "convention de partenariat pour Paroles, festival ...";
+    # not an action led "en partenariat avec" others
+    r"(?i:\b(?:le|un|ce|du|au)\s+partenariat\s+)(?P<link>avec)\s+",
+    r"(?i:\b(?:conventions?|contrats?|accords?)\s+(?:-?\s*cadres?\s+)?de\s+partenariat\s+)(?P<link>pour)\s+(?=[A-ZÀ-Ý])",
     # joining a body's contract or purchasing group: "adhésion au contrat d'assurance des risques
     # statutaires du Centre de Gestion de l'Oise", "adhérer au groupement de commandes coordonné par X"
     r"(?i:\badh[ée](?:sion|rer|re)\s+(?:au|à\s+la|à\s+l['’]|aux)\s*(?:contrats?|conventions?|groupements?|"

@@ -207,3 +207,9 @@ def test_partners_of_contracts_guarantees_and_awards(ctx, text, expected):
 ])
 def test_no_partner_without_a_contract(ctx, text):
     assert names(ctx, text) == []
+
+
+def test_action_led_in_partnership_names_no_party(ctx):
+    text = ("Commune de Pierrefonds\nDes actions sont mises en place en partenariat avec Pôle Emploi, la Région "
+            "et les OPCO.")
+    assert names(ctx, text) == []
