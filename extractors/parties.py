@@ -88,6 +88,9 @@ FREE_TEXT_LINKS = [
     r"(?i)\b(?:signer|conclure|passer)\b[^.;«»]{0,120}?\b(?P<link>avec)\s+",
     r"\b[Ss]ubventions?\b(?:(?!\b(?:qui|que|et|pour|dont|sur)\b)[^.;«»]){0,60}?\b(?P<link>à)\s+(?=(?:l['’]|la\s+|le\s+)?(?:[Aa]ssociation\b|[A-ZÀ-Ý]))",
     r"(?i)\battribuer\s+(?P<link>à)\s+(?=l['’]association\b)",
+    # "Attribué à Initiative Oise Est une subvention de fonctionnement"
+    r"(?i:\battribu\w*\s+)(?P<link>à)\s+(?=(?i:l['’]|la\s+|le\s+)?[A-ZÀ-Ý])"
+    r"(?=[^.;«»\n]{0,80}?\b(?i:une|la|les|des)\s+(?i:subventions?|aides?)\b)",
     # a partnership: "le partenariat avec l'Espace X", "convention de partenariat pour Paroles, festival ...";
     # not an action led "en partenariat avec" others
     r"(?i:\b(?:le|un|ce|du|au)\s+partenariat\s+)(?P<link>avec)\s+",

@@ -190,6 +190,9 @@ def test_partners_listed_with_commas(ctx):
      "- Inscrit au budget les crédits.", ["Communauté de Communes des Lisières de l'Oise", "GROUPAMA PVL"]),
     ("Commune de Pierrefonds\nLe conseil décide d'attribuer le marché de voirie à la société COLAS pour 52 000 €.",
      ["Commune de Pierrefonds", "société COLAS"]),
+    # a subsidy granted, the beneficiary before the subsidy
+    ("Communauté de Communes des Lisières de l'Oise\n- Attribué à Initiative Oise Est une subvention de "
+     "fonctionnement au titre de l’année 2026.", ["Communauté de Communes des Lisières de l'Oise", "Initiative Oise Est"]),
 ])
 def test_partners_of_contracts_guarantees_and_awards(ctx, text, expected):
     assert names(ctx, text) == expected
@@ -201,6 +204,7 @@ def test_partners_of_contracts_guarantees_and_awards(ctx, text, expected):
     "Commune de Couthenans\nAdhésion à l’association verger vivant = 30€/an. Vote : 14 pour.",
     "Commune de Pierrefonds\nVu la délibération portant adhésion au contrat groupe du Centre de Gestion de l'Oise,",
     "Commune de Pierrefonds\nLe partenariat pour la promotion du territoire se poursuit.",
+    "Commune de Pierrefonds\nLe conseil attribue à Madame DUPONT la médaille de la ville.",
     "Ville de Montpellier\nLa garantie accordée par la Ville de Montpellier est une garantie à première demande.",
     # lots listed before the award (offers received) are not awarded
     "Commune de Pierrefonds\nLa collectivité a reçu les plis suivants :\nLot n° 1 – Dommages aux biens – GROUPAMA PVL",
