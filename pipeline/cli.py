@@ -22,15 +22,16 @@ DEFAULT_DB = Path("data/curated/warehouse.duckdb")
 DEFAULT_MANIFEST = Path("data/raw/sources.toml")
 
 
-def _hint(path: Path, manifest: Path):
-    from pipeline.sources import ManifestError, load_manifest, hint_for_name
+def _hints(manifest: Path):
+    """The manifest's hints (an empty index, with a warning, when it cannot be read)."""
+    from pipeline.sources import HintIndex, ManifestError, load_manifest
 
     try:
         sources = load_manifest(manifest) if manifest.exists() else []
     except ManifestError as e:
         err.print(f"[yellow]warning:[/] {e}")
         sources = []
-    return hint_for_name(path, sources)
+    return HintIndex(sources)
 
 
 # characters str.splitlines() treats as line breaks although JSON leaves them raw
@@ -66,10 +67,11 @@ def extract(
     """Print one JSON object per document (contract deliberation-extract/1)."""
     from pipeline.process import process_file
 
+    hints = _hints(manifest)
     status = 0
     for p in paths:
         try:
-            rec = process_file(p, _hint(p, manifest)).record
+            rec = process_file(p, hints.hint(p)).record
         except IngestError as e:
             err.print(f"[red]{p}[/]: {e}")
             status = 2

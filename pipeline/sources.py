@@ -65,23 +65,23 @@ def load_manifest(path: str | Path = DEFAULT_MANIFEST) -> list[Source]:
     return out
 
 
-def hint_for(path: str | Path, sources: list[Source]) -> SourceHint:
-    """The manifest's hint for a file (by folder membership), else an empty hint."""
-    p = Path(path).resolve()
-    for s in sources:
-        if any(p == f.resolve() for f in s.files()) or s.folder.resolve() in p.parents:
-            return s.hint()
-    return SourceHint()
+class HintIndex:
+    """The manifest's hint for many files, each source's files listed once: a file of a
+    source's folder or files takes its hint; a file outside the sources takes the hint of a
+    source file with the same stem (e.g. the PDF rendition of a text in the sources)."""
 
+    def __init__(self, sources: list[Source]):
+        self.sources = [(s, {f.resolve() for f in s.files()}, s.folder.resolve()) for s in sources]
+        self.stems: dict[str, Source] = {}
+        for s, files, _ in self.sources:
+            for f in files:
+                self.stems.setdefault(f.stem, s)
 
-def hint_for_name(path: str | Path, sources: list[Source]) -> SourceHint:
-    """Like ``hint_for``, and for a file outside the sources, a source file of the same name
-    (or the same stem: a PDF rendition of a text in the sources is the same document)."""
-    hint = hint_for(path, sources)
-    if hint.departement_code:
-        return hint
-    stem = Path(path).stem
-    for s in sources:
-        if any(f.stem == stem for f in s.files()):
-            return s.hint()
-    return hint
+    def hint(self, path: str | Path) -> SourceHint:
+        p = Path(path).resolve()
+        for s, files, folder in self.sources:
+            if p in files or folder in p.parents:
+                return s.hint()
+        same = self.stems.get(p.stem)
+        return same.hint() if same else SourceHint()
+

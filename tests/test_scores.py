@@ -19,15 +19,15 @@ FAMILIES = ["departement", "act", "parties", "amounts", "durations", "headcounts
 
 
 def _score(shared, folder: str, tmp_path) -> dict:
-    from pipeline.sources import hint_for_name, load_manifest
+    from pipeline.sources import HintIndex, load_manifest
     from tests.conftest import RAW
 
-    sources = load_manifest(RAW / "sources.toml")
+    hints = HintIndex(load_manifest(RAW / "sources.toml"))
     files = sorted((shared / "corpus" / folder).glob("*.*"))
     pred = tmp_path / f"{folder}.jsonl"
     with pred.open("w", encoding="utf-8") as out:
         for f in files:
-            out.write(json_line(process_file(f, hint_for_name(f, sources)).record))
+            out.write(json_line(process_file(f, hints.hint(f)).record))
     res = subprocess.run([sys.executable, str(shared / "eval" / "score.py"), "--gold", str(shared / "gold" / "dev"),
                           "--pred", str(pred), "--docs", str(shared / "corpus" / "seeds"), "--json"],
                          capture_output=True, text=True, timeout=300)
