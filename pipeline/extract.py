@@ -11,11 +11,11 @@ from pipeline.redact import redact
 
 
 def run_extractors(doc: ParsedDocument, acts: list[ActSegment], hint: SourceHint | None = None,
-                   only: set[str] | None = None) -> dict[str, Any]:
+                   only: set[str] | None = None, masked: str | None = None) -> dict[str, Any]:
     """Contract fields -> values. ``doc.text`` must be the raw text; the extractors other than
-    bank accounts see it with account numbers masked."""
-    ctx = Context(doc=doc, text=redact(doc.text), raw_text=doc.text, acts=acts,
-                  hint=hint or SourceHint())
+    bank accounts see it with account numbers masked (``masked``, computed when not given)."""
+    ctx = Context(doc=doc, text=redact(doc.text) if masked is None else masked, raw_text=doc.text,
+                  acts=acts, hint=hint or SourceHint())
     for module in extractors.REGISTRY:
         if only and not (set(module.PRODUCES) & only):
             continue

@@ -25,8 +25,9 @@ class Processed:
 
 def process_parsed(doc: ParsedDocument, hint: SourceHint | None = None) -> Processed:
     acts = segment(doc)
-    results = run_extractors(doc, acts, hint)
-    doc.text = redact(doc.text)  # from here on, only the masked text exists
+    masked = redact(doc.text)
+    results = run_extractors(doc, acts, hint, masked=masked)
+    doc.text = masked  # from here on, only the masked text exists
     record = to_contract(doc, acts, results)
     return Processed(doc=doc, acts=acts, record=record)
 
